@@ -1,0 +1,76 @@
+"""The application factory, in named steps: config, database, extensions, blueprints, errors."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from game import config as settings
+from game.extensions import csrf, socketio
+from game.play.library import sync_bundled_decks
+from game.rules.phases import Phase
+from game.store.db import Database
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app; `overrides` replaces settings (tests pass a temporary database and so on)."""
+    app = Flask(
+        __name__,
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=str(settings.ROOT / "static"),
+    )
+    app.config.update(settings.from_environment())
+    app.config.update(overrides or {})
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    register_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_globals(app)
+    return app
+
+
+def register_database(app: Flask) -> None:
+    db = Database(app.config["DATABASE_URL"])
+    db.upgrade()
+    sync_bundled_decks(db, app.config["DECKS_DIR"])
+    app.extensions["inzetspel.db"] = db
+
+
+def register_extensions(app: Flask) -> None:
+    # Handlers must be registered before the first init_app, so every app built later gets them too.
+    from game.live import events  # noqa: F401
+
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("ASYNC_MODE"),
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS"),
+        ping_interval=10,
+        ping_timeout=20,
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from game.web import auth, facilitator, player
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(facilitator.bp)
+    app.register_blueprint(player.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def page(status: int, title: str, message: str):  # noqa: ANN202
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    app.register_error_handler(404, lambda e: page(404, "Niet gevonden", "Deze pagina bestaat niet."))
+    app.register_error_handler(405, lambda e: page(405, "Niet toegestaan", "Deze handeling kan hier niet."))
+    app.register_error_handler(CSRFError, lambda e: page(400, "Verlopen formulier", "Het formulier is verlopen; laad de pagina opnieuw."))
+    app.register_error_handler(400, lambda e: page(400, "Ongeldig verzoek", "Het verzoek klopt niet."))
+
+
+def register_template_globals(app: Flask) -> None:
+    # One source for constants shared with the JavaScript: the phases come from the rules.
+    app.jinja_env.globals["PHASES"] = {p.name: p.value for p in Phase}

@@ -1,0 +1,56 @@
+"""Facilitator accounts: the first one from the set-up page, later ones by a facilitator or the CLI."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from game.rules.errors import RuleViolation
+from game.store.db import Database
+from game.store.models import FacilitatorRecord
+
+MIN_PASSWORD = 10
+# Werkzeug's scrypt: a current memory-hard algorithm, salted.
+HASH_METHOD = "scrypt"
+# A hash to check against for unknown users, so a login takes as long whether the user exists or not.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=HASH_METHOD)
+
+
+def has_facilitators(db: Database) -> bool:
+    with db.transaction() as session:
+        return bool(session.scalar(select(func.count()).select_from(FacilitatorRecord)))
+
+
+def create_facilitator(db: Database, username: str, password: str, *, first: bool = False) -> int:
+    """Create an account; with first=True only while there is none (the set-up page)."""
+    username = username.strip()
+    if not 3 <= len(username) <= 80:
+        raise RuleViolation("account/invalid_username", "Gebruikersnaam: 3 tot 80 tekens.")
+    if len(password) < MIN_PASSWORD:
+        raise RuleViolation("account/weak_password", f"Wachtwoord: minstens {MIN_PASSWORD} tekens.")
+    try:
+        with db.transaction() as session:
+            if first and session.scalar(select(func.count()).select_from(FacilitatorRecord)):
+                raise RuleViolation("account/setup_done", "Er is al een begeleider; log in.")
+            record = FacilitatorRecord(username=username, password_hash=generate_password_hash(password, method=HASH_METHOD))
+            session.add(record)
+            session.flush()
+            return record.id
+    except IntegrityError:
+        raise RuleViolation("account/exists", "Deze gebruikersnaam bestaat al.") from None
+
+
+def verify_login(db: Database, username: str, password: str) -> int | None:
+    """The facilitator's id when the password is right, else None."""
+    with db.transaction() as session:
+        record = session.scalar(select(FacilitatorRecord).where(FacilitatorRecord.username == username.strip()))
+    if record is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return record.id if check_password_hash(record.password_hash, password) else None
+
+
+def facilitator_name(db: Database, facilitator_id: int) -> str | None:
+    with db.transaction() as session:
+        record = session.get(FacilitatorRecord, facilitator_id)
+        return record.username if record else None

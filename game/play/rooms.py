@@ -1,0 +1,214 @@
+"""Use cases around a room: create it, look it up, take a seat, watch it, end it."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from game.play.common import Outcome, Seat, hash_token, retried, save_team
+from game.play.snapshots import load_snapshot
+from game.rules.codes import new_join_code, normalise_join_code
+from game.rules.errors import RuleViolation
+from game.rules.views import seat_view, team_view
+from game.store.db import Database
+from game.store.models import (
+    DecisionRecord, DeckRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord,
+    utcnow,
+)
+
+DEFAULT_ROLES = {
+    "nl": ("Bestuurder / directeur", "MT-lid", "Leidinggevende", "HR", "Medewerker", "OR-lid"),
+    "en": ("Executive", "MT member", "Line manager", "HR", "Employee", "Works council"),
+}
+MAX_TEAMS = 20
+MAX_PLAYERS_PER_TEAM = 40
+_rng = random.SystemRandom()
+
+
+@dataclass(frozen=True)
+class RoomSpec:
+    """What a facilitator chooses for a new room."""
+
+    deck_slug: str
+    team_names: tuple[str, ...]
+    title: str = ""
+    cards: int | None = None             # None = all cards of the deck
+    roles: tuple[str, ...] | None = None  # None = the default roles of the deck's language
+    shuffle: bool = True
+
+
+def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str:
+    """Create a room with its teams and a snapshot of the deck's cards; return the join code."""
+    if not 1 <= len(spec.team_names) <= MAX_TEAMS:
+        raise RuleViolation("room/team_count", f"Kies 1 tot {MAX_TEAMS} teams.")
+    names = [" ".join(n.split()) for n in spec.team_names]
+    if any(not n or len(n) > 60 for n in names) or len(set(names)) != len(names):
+        raise RuleViolation("room/team_names", "Teamnamen: verschillend, niet leeg, hooguit 60 tekens.")
+    for _ in range(5):  # a code collision is astronomically rare; try again rather than fail
+        try:
+            with db.transaction() as session:
+                deck = latest_deck(session, spec.deck_slug)
+                cards = list(deck.content["cards"])
+                count = spec.cards or len(cards)
+                if not 1 <= count <= len(cards):
+                    raise RuleViolation("room/card_count", f"Kies 1 tot {len(cards)} kaarten.")
+                chosen = _rng.sample(cards, count) if spec.shuffle else cards[:count]
+                roles = list(spec.roles or DEFAULT_ROLES.get(deck.language, DEFAULT_ROLES["nl"]))
+                room = RoomRecord(
+                    code=new_join_code(_rng), title=spec.title.strip() or deck.title, language=deck.language,
+                    facilitator_id=facilitator_id, deck_id=deck.id, roles=roles, cards_total=count,
+                )
+                session.add(room)
+                session.flush()
+                session.add_all(RoomCardRecord(room_id=room.id, position=i, card=c) for i, c in enumerate(chosen, 1))
+                session.add_all(TeamRecord(room_id=room.id, position=i, name=n) for i, n in enumerate(names, 1))
+                return room.code
+        except IntegrityError:
+            continue
+    raise RuleViolation("server/busy", "Kon geen unieke code maken; probeer het opnieuw.")
+
+
+def latest_deck(session: Session, slug: str) -> DeckRecord:
+    deck = session.scalar(select(DeckRecord).where(DeckRecord.slug == slug).order_by(DeckRecord.version.desc()).limit(1))
+    if deck is None:
+        raise RuleViolation("deck/not_found", f"Onbekend spel '{slug}'.")
+    return deck
+
+
+def find_room(session: Session, typed_code: str) -> RoomRecord:
+    code = normalise_join_code(typed_code or "")
+    room = session.scalar(select(RoomRecord).where(RoomRecord.code == code)) if code else None
+    if room is None:
+        raise RuleViolation("room/not_found", "Geen sessie met deze code. Controleer de code.")
+    return room
+
+
+def lobby(db: Database, typed_code: str) -> dict:
+    """What the join screen shows: the room's title, roles and teams with their sizes."""
+    with db.transaction() as session:
+        room = find_room(session, typed_code)
+        sizes = dict(session.execute(
+            select(PlayerRecord.team_id, func.count()).where(PlayerRecord.room_id == room.id).group_by(PlayerRecord.team_id)).all())
+        return {
+            "code": room.code, "title": room.title, "language": room.language, "open": room.is_open,
+            "roles": list(room.roles),
+            "teams": [{"position": t.position, "name": t.name, "players": sizes.get(t.id, 0)} for t in room.teams],
+        }
+
+
+@retried
+def take_seat(
+    db: Database, typed_code: str, name: str, role: str, team_position: int | None, online: frozenset[int] = frozenset(),
+) -> tuple[str, Seat, Outcome]:
+    """A player joins: a new seat in the chosen team (or the smallest); returns the secret token."""
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 40:
+        raise RuleViolation("seat/invalid_name", "Kies een naam van 1 tot 40 tekens (een schuilnaam mag).")
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        room = find_room(session, typed_code)
+        if not room.is_open:
+            raise RuleViolation("room/closed", "Deze sessie is afgelopen.")
+        if role not in room.roles:
+            raise RuleViolation("seat/invalid_role", "Kies een van de rollen van deze sessie.")
+        sizes = dict(session.execute(
+            select(PlayerRecord.team_id, func.count()).where(PlayerRecord.room_id == room.id).group_by(PlayerRecord.team_id)).all())
+        if team_position is None:
+            team = min(room.teams, key=lambda t: (sizes.get(t.id, 0), t.position))
+        else:
+            team = next((t for t in room.teams if t.position == team_position), None)
+            if team is None:
+                raise RuleViolation("seat/invalid_team", "Dit team bestaat niet in deze sessie.")
+        if sizes.get(team.id, 0) >= MAX_PLAYERS_PER_TEAM:
+            raise RuleViolation("seat/team_full", "Dit team is vol; kies een ander team.")
+        player = PlayerRecord(room_id=room.id, team_id=team.id, token_hash=hash_token(token), display_name=name, role=role)
+        session.add(player)
+        session.flush()
+        save_team(session, team)  # joining changes who must vote: one writer per team
+        seat = Seat(player.id, team.id, room.id, room.code)
+        snap = load_snapshot(session, team, online | {player.id})
+        outcome = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, team_views={team.id: team_view(snap)}, room_ids={room.id})
+        return token, seat, outcome
+
+
+def seat_for_token(db: Database, token: str) -> Seat | None:
+    """The seat a browser's token belongs to, or None for an unknown token."""
+    with db.transaction() as session:
+        row = session.execute(
+            select(PlayerRecord.id, PlayerRecord.team_id, PlayerRecord.room_id, RoomRecord.code)
+            .join(RoomRecord, RoomRecord.id == PlayerRecord.room_id)
+            .where(PlayerRecord.token_hash == hash_token(token))
+        ).first()
+        return Seat(*row) if row else None
+
+
+def seat_state(db: Database, seat: Seat, online: frozenset[int] = frozenset()) -> dict:
+    """The full snapshot for one seat: the team's view plus the seat's own data."""
+    with db.transaction() as session:
+        snap = load_snapshot(session, session.get(TeamRecord, seat.team_id), online)
+        return {"team": team_view(snap), "seat": seat_view(snap, seat.player_id)}
+
+
+def owned_room(session: Session, facilitator_id: int, typed_code: str) -> RoomRecord:
+    room = find_room(session, typed_code)
+    if room.facilitator_id != facilitator_id:
+        raise RuleViolation("room/not_your_room", "Dit is niet jouw sessie.")
+    return room
+
+
+def room_overview(db: Database, facilitator_id: int, typed_code: str, online: frozenset[int] = frozenset()) -> dict:
+    """The facilitator's live view: every team's phase, progress and who voted (never what)."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        return overview(session, room, online)
+
+
+def overview(session: Session, room: RoomRecord, online: frozenset[int]) -> dict:
+    teams = []
+    for team in room.teams:
+        view = team_view(load_snapshot(session, team, online))
+        teams.append({k: view[k] for k in ("team", "phase", "round", "rounds_done", "cards_total", "players", "votes_cast", "card", "decisions", "turn_player_id")})
+    return {
+        "room": {"code": room.code, "title": room.title, "open": room.is_open, "cards_total": room.cards_total,
+                 "deck": room.deck.title, "language": room.language},
+        "teams": teams,
+    }
+
+
+def end_room(db: Database, facilitator_id: int, typed_code: str) -> Outcome:
+    """End a room: from now on it is read-only for everyone."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        room.is_open, room.ended_at = False, utcnow()
+        for team in room.teams:
+            save_team(session, team)
+        session.flush()
+        views = {t.id: team_view(load_snapshot(session, t)) for t in room.teams}
+        return Outcome(reply={"ok": True}, team_views=views, room_ids={room.id})
+
+
+def rooms_of(db: Database, facilitator_id: int) -> list[dict]:
+    """A facilitator's rooms, newest first, with players and votes counted."""
+    with db.transaction() as session:
+        rooms = session.scalars(select(RoomRecord).where(RoomRecord.facilitator_id == facilitator_id).order_by(RoomRecord.id.desc()))
+        result = []
+        for room in rooms:
+            players = session.scalar(select(func.count()).select_from(PlayerRecord).where(PlayerRecord.room_id == room.id))
+            decided = session.scalar(
+                select(func.count()).select_from(DecisionRecord).join(RoundRecord).join(TeamRecord).where(TeamRecord.room_id == room.id))
+            result.append({"code": room.code, "title": room.title, "open": room.is_open, "created_at": room.created_at,
+                           "teams": len(room.teams), "players": players, "decisions": decided,
+                           "cards_total": room.cards_total, "deck": room.deck.title})
+        return result
+
+
+def count_votes(db: Database, typed_code: str) -> int:
+    """How many first-round votes a room holds (for scripts and tests)."""
+    with db.transaction() as session:
+        room = find_room(session, typed_code)
+        return session.scalar(
+            select(func.count()).select_from(VoteRecord).join(RoundRecord).join(TeamRecord).where(TeamRecord.room_id == room.id))

@@ -1,0 +1,85 @@
+"""Shared fixtures: a fresh database per test (SQLite, and PostgreSQL where marked), the app, clients."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _postgres_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL.replace("+psycopg", ""), connect_timeout=3):
+            return None
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}"
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> str:
+    reason = _postgres_available()
+    if reason:
+        if services_required():
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+        pytest.skip(reason)
+    return POSTGRES_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: str):
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    import psycopg
+
+    name = f"inzetspel_test_{uuid.uuid4().hex[:12]}"
+    admin = postgres_admin.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = postgres_admin.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path: Path) -> str:
+    """Persistence tests run twice: on SQLite and on the local PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'game.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'game.db'}"
+
+
+def make_app(url: str, **extra):  # noqa: ANN003, ANN201
+    from game.app import create_app
+
+    return create_app({
+        "DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret", "ASYNC_MODE": "threading",
+        "DECKS_DIR": ROOT / "decks", "LOG_LEVEL": "WARNING", **extra,
+    })
+
+
+@pytest.fixture
+def app(database_url: str):
+    application = make_app(database_url)
+    yield application
+    application.extensions["inzetspel.db"].dispose()
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["inzetspel.db"]

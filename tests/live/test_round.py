@@ -1,0 +1,71 @@
+"""A team plays a round over Socket.IO: draw, private votes, reveal, arguments, decision."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from game.store.models import VoteRecord
+from tests.live.conftest import drain
+
+
+def test_a_full_round_reaches_the_next_turn(team_of_three):
+    anna, bas, cem = team_of_three
+    assert anna.call("draw_card", {"round": 1})["ok"]
+    state = bas.last_state()["team"]
+    assert state["phase"] == "vote" and state["card"]["title"]
+    drain(anna, bas, cem)
+
+    assert anna.call("cast_vote", {"round": 1, "choice": 1})["ok"]
+    assert bas.call("cast_vote", {"round": 1, "choice": 2})["ok"]
+    state = cem.last_state()["team"]
+    assert state["phase"] == "vote" and state["distribution"] is None and state["votes_cast"] == 2
+    assert cem.call("cast_vote", {"round": 1, "choice": 2})["ok"]
+    state = anna.last_state()["team"]
+    assert state["phase"] == "discuss"
+    assert [d["count"] for d in state["distribution"]][:2] == [1, 2]
+
+    assert bas.call("post_argument", {"round": 1, "id": "arg-bas-0001", "stance": 2, "text": "Eerst praten."})["ok"]
+    assert anna.call("start_decision", {"round": 1})["ok"]
+    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    reply = anna.call("record_decision", {"round": 1, "position": 2, "rationale": "Samen besloten",
+                                          "action": {"what": "Gesprekken plannen", "owner": "HR", "due": due}})
+    assert reply["ok"], reply
+    state = cem.last_state()["team"]
+    assert state["phase"] == "draw" and state["round"] == 2
+    assert state["turn_player_id"] == bas.player_id  # the turn rotates
+    assert state["decisions"][0]["action"]["owner"] == "HR"
+
+
+def test_votes_stay_secret_until_the_reveal(team_of_three):
+    anna, bas, cem = team_of_three
+    anna.call("draw_card", {"round": 1})
+    drain(anna, bas, cem)
+    anna.call("cast_vote", {"round": 1, "choice": 3})
+    for message in bas.client.get_received():
+        text = repr(message)
+        assert "my_vote': 3" not in text
+        if message["name"] == "state":
+            assert message["args"][0]["team"]["distribution"] is None
+
+
+def test_a_double_tapped_vote_counts_once(team_of_three, db):
+    anna, *_ = team_of_three
+    anna.call("draw_card", {"round": 1})
+    assert anna.call("cast_vote", {"round": 1, "choice": 1})["ok"]
+    assert anna.call("cast_vote", {"round": 1, "choice": 1})["ok"]
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(VoteRecord)) == 1
+
+
+def test_only_the_turn_player_draws(team_of_three):
+    anna, bas, _ = team_of_three
+    reply = bas.call("draw_card", {"round": 1})
+    assert reply == {"ok": False, "error": {"event": "draw_card", "code": "draw/not_your_turn", "message": reply["error"]["message"]}}
+    assert bas.received("error")[0]["code"] == "draw/not_your_turn"
+
+
+def test_a_second_draw_of_the_same_round_is_refused(team_of_three):
+    anna, *_ = team_of_three
+    assert anna.call("draw_card", {"round": 1})["ok"]
+    assert anna.call("draw_card", {"round": 1})["error"]["code"] == "draw/wrong_phase"
