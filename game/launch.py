@@ -31,8 +31,7 @@ def patch(mode: str | None) -> None:
         # psycopg waits on sockets with gevent-friendly calls once patched; nothing else to do.
     elif mode == "eventlet":
         # eventlet is deprecated upstream and says so at import; we support it knowingly.
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="eventlet")
-        warnings.filterwarnings("ignore", message=".*eventlet.*", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()

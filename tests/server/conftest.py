@@ -1,0 +1,95 @@
+"""Real server processes: `inzetspel serve` started as a user would, on a free port."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+INZETSPEL = str(Path(sys.executable).parent / "inzetspel")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `inzetspel serve` process; can be killed and started again on the same port and database."""
+
+    def __init__(self, env: dict, async_mode: str, log_dir: Path):
+        self.env, self.async_mode, self.port = env, async_mode, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"serve-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Server:
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [INZETSPEL, "serve", "--port", str(self.port), "--async-mode", self.async_mode],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start: {self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, as when a machine loses power."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+def run_cli(env: dict, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([INZETSPEL, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def summary_of(output: str) -> dict:
+    """`simulate` prints its JSON summary on the last line."""
+    return json.loads(output.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def server_env(tmp_path: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MESSAGE_QUEUE")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'game.db'}", SECRET_KEY="server-test", DECKS_DIR=str(ROOT / "decks"))
+    return env
+
+
+@pytest.fixture
+def start_server(server_env: dict, tmp_path: Path):
+    servers: list[Server] = []
+
+    def _start(async_mode: str = "gevent", env: dict | None = None) -> Server:
+        server = Server(env or server_env, async_mode, tmp_path).start()
+        servers.append(server)
+        return server
+
+    yield _start
+    for server in servers:
+        server.stop()

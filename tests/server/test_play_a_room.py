@@ -1,0 +1,72 @@
+"""`inzetspel serve` as a real process, played to the end by `inzetspel simulate` bots."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from tests.server.conftest import INZETSPEL, ROOT, run_cli, summary_of
+
+pytestmark = pytest.mark.server
+
+
+def votes_in(env: dict) -> int:
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+
+
+def duplicate_votes_in(env: dict) -> int:
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM (SELECT round_id, player_id, ballot FROM votes GROUP BY 1, 2, 3 HAVING count(*) > 1)").fetchone()[0]
+
+
+def create_room(env: dict, teams: int = 3, cards: int = 4) -> str:
+    result = run_cli(env, "rooms", "create", "--deck", "mobiliteit-bespreekbaar", "--teams", str(teams), "--cards", str(cards))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("async_mode", ["gevent", "eventlet"])
+def test_twelve_bots_play_a_room_to_the_end(async_mode, start_server, server_env):
+    server = start_server(async_mode)
+    code = create_room(server_env)
+    result = run_cli(server_env, "simulate", "--url", server.url, "--code", code, "--players", "12", "--seed", "7",
+                     "--timeout", "120")
+    summary = summary_of(result.stdout)
+    assert result.returncode == 0, (summary, server.log()[-3000:])
+    assert summary["errors"] == 0 and summary["finished"]
+    assert summary["votes_sent"] == summary["votes_acknowledged"] == 48
+    assert votes_in(server_env) == 48
+    assert duplicate_votes_in(server_env) == 0
+    log = server.log()
+    assert "Traceback" not in log
+    assert "deprecat" not in log.lower() and "development server" not in log.lower()
+
+
+def test_a_server_killed_mid_game_loses_no_acknowledged_vote(start_server, server_env):
+    server = start_server("gevent")
+    code = create_room(server_env)
+    sim = subprocess.Popen(
+        [INZETSPEL, "simulate", "--url", server.url, "--code", code, "--players", "12", "--seed", "3",
+         "--timeout", "120", "--think", "0.3"],
+        env=server_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while votes_in(server_env) < 10 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    before = votes_in(server_env)
+    assert before >= 10, "the game did not get going"
+    server.kill()
+    time.sleep(1.0)
+    server.start()  # same port, same database file
+    out, err = sim.communicate(timeout=150)
+    summary = summary_of(out)
+    assert sim.returncode == 0, (summary, err[-2000:], server.log()[-3000:])
+    assert summary["finished"] and summary["errors"] == 0
+    assert summary["reconnects"] >= 12  # every bot came back to its seat
+    assert votes_in(server_env) == 48 >= summary["votes_acknowledged"]
+    assert duplicate_votes_in(server_env) == 0
