@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
@@ -72,6 +74,7 @@ def retried(fn: Callable[P, T]) -> Callable[P, T]:
                 if attempt == ATTEMPTS:
                     log.warning("%s gave up after %d attempts: %s", fn.__name__, attempt, exc)
                     raise RuleViolation("server/busy", "Het is even druk; probeer het opnieuw.") from None
+                time.sleep(random.uniform(0, 0.02 * attempt))  # jitter: racing retries do not collide again
             except OperationalError as exc:
                 log.warning("%s: database unavailable: %s", fn.__name__, exc.orig)
                 raise RuleViolation("server/unavailable", "De database is even niet bereikbaar; probeer het opnieuw.") from None

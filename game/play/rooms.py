@@ -115,6 +115,8 @@ def take_seat(
             raise RuleViolation("room/closed", "Deze sessie is afgelopen.")
         if role not in room.roles:
             raise RuleViolation("seat/invalid_role", "Kies een van de rollen van deze sessie.")
+        # Lock the room's teams: simultaneous joins are balanced one after the other.
+        session.scalars(select(TeamRecord).where(TeamRecord.room_id == room.id).with_for_update()).all()
         sizes = dict(session.execute(
             select(PlayerRecord.team_id, func.count()).where(PlayerRecord.room_id == room.id).group_by(PlayerRecord.team_id)).all())
         if team_position is None:

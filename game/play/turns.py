@@ -23,7 +23,9 @@ Online = frozenset[int]
 
 
 def _team(session: Session, team_id: int) -> TeamRecord:
-    team = session.get(TeamRecord, team_id)
+    """Load the team and lock its row (PostgreSQL): one writer per team at a time, across processes.
+    SQLite needs no row lock: BEGIN IMMEDIATE already serialises writers."""
+    team = session.get(TeamRecord, team_id, with_for_update=True)
     if team is None:
         raise RuleViolation("team/not_found", "Dit team bestaat niet.")
     return team
