@@ -90,3 +90,11 @@ def test_facilitator_sets_up_hosts_and_two_tablets_play_a_round(start_server, ta
     bas.reload()
     expect(bas.get_by_role("button", name="Trek de volgende kaart")).to_be_visible()
     shot(laptop, "05-dashboard")
+
+    # A server restart: the tablet says so honestly, then comes back to the same seat by itself.
+    server.kill()
+    expect(bas.locator("#conn")).not_to_have_attribute("data-state", "online")
+    server.start()
+    expect(bas.locator("#conn")).to_have_attribute("data-state", "online", timeout=20000)
+    bas.get_by_role("button", name="Trek de volgende kaart").click()
+    expect(anna.locator(".phase-pill")).to_have_text("Stem nu", timeout=20000)
