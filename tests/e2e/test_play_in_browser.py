@@ -19,6 +19,7 @@ def join(page, url: str, code: str, name: str, role: str) -> None:
     page.get_by_role("button", name="Meedoen").click()
     page.get_by_label("Jouw naam in het spel").fill(name)
     page.get_by_text(role, exact=True).click()
+    shot(page, f"00-join-{name.lower()}")
     page.get_by_role("button", name="Meedoen").click()
     expect(page.locator(".game-head h1")).to_have_text("Team 1")
 
