@@ -43,14 +43,40 @@ def register_extensions(app: Flask) -> None:
     from game.live import events  # noqa: F401
 
     csrf.init_app(app)
+    queue = app.config.get("MESSAGE_QUEUE")
     socketio.init_app(
         app,
         async_mode=app.config.get("ASYNC_MODE"),
-        message_queue=app.config.get("MESSAGE_QUEUE"),
+        message_queue=queue,
+        channel=app.config.get("MESSAGE_QUEUE_CHANNEL", "inzetspel"),
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS"),
         ping_interval=10,
         ping_timeout=20,
     )
+    if queue:
+        share_presence(queue, app.config.get("MESSAGE_QUEUE_CHANNEL", "inzetspel"))
+
+
+def share_presence(queue: str, channel: str) -> None:
+    """With several processes, who is online is kept in the same Redis as the message queue."""
+    from game.live.presence import SharedOnline, presence
+
+    presence.share_through(SharedOnline(queue, channel))
+
+
+def start_background_work(app: Flask) -> None:
+    """What a serving process runs beside the requests (not the CLI's one-off commands)."""
+    from game.live.presence import SharedOnline, presence
+
+    if not app.config.get("MESSAGE_QUEUE"):
+        return
+
+    def beat() -> None:
+        while True:
+            socketio.sleep(SharedOnline.TTL / 3)
+            presence.heartbeat()
+
+    socketio.start_background_task(beat)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,6 +20,8 @@ def cli() -> None:
 def _app(**overrides):  # noqa: ANN003, ANN202
     from game.app import create_app
 
+    # One-off commands are not servers: no async framework (nothing was monkey-patched for them).
+    overrides.setdefault("ASYNC_MODE", "threading")
     return create_app(overrides)
 
 
@@ -30,9 +32,11 @@ def _app(**overrides):  # noqa: ANN003, ANN202
               show_default=DEFAULT_ASYNC_MODE)
 def serve(host: str, port: int, async_mode: str) -> None:
     """Serve the game (production server; gevent by default)."""
+    from game.app import start_background_work
     from game.extensions import socketio
 
     app = _app(ASYNC_MODE=async_mode)
+    start_background_work(app)
     click.echo(f"Inzetbaarheidsspel on http://{host}:{port}/ ({async_mode}, {app.config['DATABASE_URL'].split('://')[0]})", err=True)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(async_mode == "threading"), log_output=False)
 

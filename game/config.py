@@ -30,6 +30,8 @@ def from_environment() -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'inzetspel.db'}"),
         "DECKS_DIR": Path(os.environ.get("DECKS_DIR", ROOT / "decks")),
         "MESSAGE_QUEUE": os.environ.get("MESSAGE_QUEUE") or None,
+        # Processes that share a message queue share rooms; another channel is another installation.
+        "MESSAGE_QUEUE_CHANNEL": os.environ.get("MESSAGE_QUEUE_CHANNEL", "inzetspel"),
         # None = same origin only (Flask-SocketIO's default); a comma-separated list otherwise.
         "CORS_ALLOWED_ORIGINS": [o.strip() for o in origins.split(",")] if origins else None,
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),

@@ -31,6 +31,7 @@ class Stats:
     errors: int = 0
     error_codes: dict[str, int] = field(default_factory=dict)
     reconnects: int = 0
+    reveals_missed: int = 0   # rounds whose reveal a bot never saw (a broadcast that did not arrive)
 
     def error(self, code: str) -> None:
         self.errors += 1
@@ -52,6 +53,7 @@ class Bot:
         self.argument_ids: dict[int, str] = {}
         self.since: dict[tuple[str, int], float] = {}
         self.connects = 0
+        self.reveals_seen: set[int] = set()
         self.sio = socketio.AsyncClient(reconnection=True, reconnection_attempts=0, reconnection_delay=0.3,
                                         reconnection_delay_max=2.0, randomization_factor=0.5)
         self.sio.on("state", self._on_state)
@@ -65,6 +67,8 @@ class Bot:
 
     async def _on_state(self, data: dict) -> None:
         self.team = data.get("team", self.team)
+        if self.team and self.team.get("distribution") is not None:
+            self.reveals_seen.add(self.team["round"])
         if data.get("seat"):
             self.player_id = data["seat"]["player_id"]
         self.wake.set()
@@ -83,6 +87,8 @@ class Bot:
             self.wake.clear()
             if self.sio.connected and self.team:
                 await self._act()
+        if self.team and self.team["phase"] == "finished":
+            self.stats.reveals_missed += self.team["cards_total"] - len(self.reveals_seen)
         await self.sio.disconnect()
 
     async def _connect(self) -> None:
@@ -227,6 +233,6 @@ async def run_simulation(urls: list[str], code: str, players: int, seed: int | N
     return {
         "players": stats.players, "joined": stats.joined, "votes_sent": stats.votes_sent,
         "votes_acknowledged": stats.votes_acknowledged, "arguments": stats.arguments, "decisions": stats.decisions,
-        "errors": stats.errors, "error_codes": stats.error_codes, "reconnects": stats.reconnects,
+        "errors": stats.errors, "error_codes": stats.error_codes, "reconnects": stats.reconnects, "reveals_missed": stats.reveals_missed,
         "finished": finished, "seconds": round(time.monotonic() - started, 2),
     }

@@ -1,17 +1,79 @@
-"""Who is connected to this process: socket id -> seat or facilitator. In memory, per process."""
+"""Who is connected: socket id -> seat or facilitator, per process; shared through Redis when
+several processes serve the same rooms (so a team sees its players online on every process)."""
 from __future__ import annotations
 
+import logging
 import threading
+import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 from game.play.common import Seat
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Connection:
     seat: Seat | None = None
     facilitator_id: int | None = None
+
+
+class SharedOnline:
+    """This process's online players in a Redis hash that expires unless refreshed, so a killed
+    process stops counting within TTL seconds; the union over all live processes is who is online."""
+
+    TTL = 30
+    CACHE_SECONDS = 1.0  # an online flag up to a second old is fine; a Redis round trip per vote is not
+
+    def __init__(self, url: str, channel: str):
+        import redis
+
+        self._errors = (redis.RedisError, OSError)
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._prefix = f"{channel}:online:"
+        self.key = self._prefix + uuid.uuid4().hex
+        self._cache: tuple[float, frozenset[int]] = (0.0, frozenset())
+
+    def changed(self, player_id: int, delta: int) -> None:
+        try:
+            pipe = self._redis.pipeline()
+            pipe.hincrby(self.key, str(player_id), delta)
+            pipe.expire(self.key, self.TTL)
+            count, _ = pipe.execute()
+            if count <= 0:
+                self._redis.hdel(self.key, str(player_id))
+        except self._errors as exc:
+            log.warning("presence not shared (Redis): %s", exc)
+        self._cache = (0.0, frozenset())
+
+    def refresh(self, local: Counter[int]) -> None:
+        """Heartbeat: keep our hash alive, and rewrite it whole (Redis may have restarted empty)."""
+        try:
+            pipe = self._redis.pipeline()
+            pipe.delete(self.key)
+            if local:
+                pipe.hset(self.key, mapping={str(k): v for k, v in local.items()})
+                pipe.expire(self.key, self.TTL)
+            pipe.execute()
+        except self._errors as exc:
+            log.warning("presence heartbeat failed (Redis): %s", exc)
+
+    def online_ids(self, local: frozenset[int]) -> frozenset[int]:
+        at, ids = self._cache
+        if time.monotonic() - at < self.CACHE_SECONDS:
+            return ids | local
+        try:
+            found: set[int] = set()
+            for key in self._redis.scan_iter(match=self._prefix + "*", count=200):
+                found.update(int(k) for k in self._redis.hkeys(key))
+        except self._errors as exc:
+            log.warning("presence not shared (Redis): %s", exc)
+            return local
+        ids = frozenset(found)
+        self._cache = (time.monotonic(), ids)
+        return ids | local
 
 
 class Presence:
@@ -21,6 +83,10 @@ class Presence:
         self._lock = threading.Lock()
         self._by_sid: dict[str, Connection] = {}
         self._online: Counter[int] = Counter()
+        self.shared: SharedOnline | None = None
+
+    def share_through(self, shared: SharedOnline | None) -> None:
+        self.shared = shared
 
     def bind(self, sid: str, connection: Connection) -> None:
         with self._lock:
@@ -28,13 +94,18 @@ class Presence:
             self._by_sid[sid] = connection
             if connection.seat:
                 self._online[connection.seat.player_id] += 1
+        if connection.seat and self.shared:
+            self.shared.changed(connection.seat.player_id, +1)
 
     def get(self, sid: str) -> Connection:
         return self._by_sid.get(sid, Connection())
 
     def unbind(self, sid: str) -> Connection:
         with self._lock:
-            return self._drop(sid)
+            connection = self._drop(sid)
+        if connection.seat and self.shared:
+            self.shared.changed(connection.seat.player_id, -1)
+        return connection
 
     def _drop(self, sid: str) -> Connection:
         connection = self._by_sid.pop(sid, Connection())
@@ -45,9 +116,20 @@ class Presence:
                 del self._online[pid]
         return connection
 
-    def online_ids(self) -> frozenset[int]:
+    def local_ids(self) -> frozenset[int]:
         with self._lock:
             return frozenset(self._online)
+
+    def online_ids(self) -> frozenset[int]:
+        """Players online on any process (this one only, without a message queue)."""
+        local = self.local_ids()
+        return self.shared.online_ids(local) if self.shared else local
+
+    def heartbeat(self) -> None:
+        if self.shared:
+            with self._lock:
+                snapshot = Counter(self._online)
+            self.shared.refresh(snapshot)
 
 
 presence = Presence()

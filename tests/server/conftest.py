@@ -74,11 +74,33 @@ def summary_of(output: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def server_env(tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MESSAGE_QUEUE")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'game.db'}", SECRET_KEY="server-test", DECKS_DIR=str(ROOT / "decks"))
+def base_env(database_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MESSAGE_QUEUE", "ASYNC_MODE")}
+    env.update(DATABASE_URL=database_url, SECRET_KEY="server-test", DECKS_DIR=str(ROOT / "decks"))
     return env
+
+
+@pytest.fixture
+def server_env(database_url: str) -> dict:
+    """Server processes on a fresh database: SQLite and, in a second run, PostgreSQL."""
+    return base_env(database_url)
+
+
+@pytest.fixture
+def sqlite_server_env(sqlite_url: str) -> dict:
+    return base_env(sqlite_url)
+
+
+def count_rows(env: dict, sql: str) -> int:
+    """Read the server's database directly, whichever engine it is."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar_one()
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -1,28 +1,22 @@
 """`inzetspel serve` as a real process, played to the end by `inzetspel simulate` bots."""
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import time
 
 import pytest
 
-from tests.server.conftest import INZETSPEL, ROOT, run_cli, summary_of
+from tests.server.conftest import INZETSPEL, ROOT, count_rows, run_cli, summary_of
 
 pytestmark = pytest.mark.server
 
 
 def votes_in(env: dict) -> int:
-    path = env["DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT count(*) FROM votes").fetchone()[0]
+    return count_rows(env, "SELECT count(*) FROM votes")
 
 
 def duplicate_votes_in(env: dict) -> int:
-    path = env["DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM (SELECT round_id, player_id, ballot FROM votes GROUP BY 1, 2, 3 HAVING count(*) > 1)").fetchone()[0]
+    return count_rows(env, "SELECT count(*) FROM (SELECT round_id, player_id, ballot FROM votes GROUP BY 1, 2, 3 HAVING count(*) > 1) d")
 
 
 def create_room(env: dict, teams: int = 3, cards: int = 4) -> str:
@@ -39,7 +33,7 @@ def test_twelve_bots_play_a_room_to_the_end(async_mode, start_server, server_env
                      "--timeout", "120")
     summary = summary_of(result.stdout)
     assert result.returncode == 0, (summary, server.log()[-3000:])
-    assert summary["errors"] == 0 and summary["finished"]
+    assert summary["errors"] == 0 and summary["finished"] and summary["reveals_missed"] == 0
     assert summary["votes_sent"] == summary["votes_acknowledged"] == 48
     assert votes_in(server_env) == 48
     assert duplicate_votes_in(server_env) == 0
@@ -48,7 +42,7 @@ def test_twelve_bots_play_a_room_to_the_end(async_mode, start_server, server_env
     assert "deprecat" not in log.lower() and "development server" not in log.lower()
 
 
-def test_a_server_killed_mid_game_loses_no_acknowledged_vote(start_server, server_env):
+def test_a_server_killed_mid_game_loses_no_acknowledged_vote(start_server, server_env):  # noqa: C901
     server = start_server("gevent")
     code = create_room(server_env)
     sim = subprocess.Popen(
