@@ -42,6 +42,18 @@ def serve(host: str, port: int, async_mode: str) -> None:
 
 
 @cli.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply Alembic migrations and load changed bundled decks (also done at every start)."""
+    app = _app()
+    click.echo(f"database at head: {app.config['DATABASE_URL'].split('@')[-1]}")
+
+
+@cli.group()
 def decks() -> None:
     """Deck files."""
 

@@ -41,8 +41,10 @@ class Stats:
 class Bot:
     """One simulated tablet."""
 
-    def __init__(self, index: int, url: str, code: str, rng: random.Random, stats: Stats, think: float):
+    def __init__(self, index: int, url: str, code: str, rng: random.Random, stats: Stats, think: float,
+                 all_seated: asyncio.Event):
         self.index, self.url, self.code, self.rng, self.stats, self.think = index, url, code, rng, stats, think
+        self.all_seated = all_seated  # like a facilitator saying "go": nobody draws before all have joined
         self.token: str | None = None
         self.player_id: int | None = None
         self.team: dict | None = None
@@ -79,6 +81,9 @@ class Bot:
     async def run(self) -> None:
         await self._connect()
         await self._join()
+        if self.stats.joined == self.stats.players:
+            self.all_seated.set()
+        await self.all_seated.wait()
         while not self._finished():
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=0.5)
@@ -218,7 +223,8 @@ async def run_simulation(urls: list[str], code: str, players: int, seed: int | N
     """Play the room to the end with `players` bots; return the summary."""
     rng = random.Random(seed)
     stats = Stats(players=players)
-    bots = [Bot(i, urls[i % len(urls)], code, random.Random(rng.random()), stats, think) for i in range(players)]
+    all_seated = asyncio.Event()
+    bots = [Bot(i, urls[i % len(urls)], code, random.Random(rng.random()), stats, think, all_seated) for i in range(players)]
     started = time.monotonic()
     finished = True
     try:

@@ -55,6 +55,9 @@ class Database:
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Several processes starting at once: one migrates, the others wait and find it done.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7246511)")
             command.upgrade(alembic_config(connection), "head")
 
     def dispose(self) -> None:
