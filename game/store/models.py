@@ -63,6 +63,13 @@ class RoomRecord(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The earlier room of the same deck that this (six-month follow-up) room is compared with.
+    previous_room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    # Facilitation (issue 4): pacing, mechanics and timers (see game/rules/settings.py), pause, lock.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str | None] = mapped_column(String(200))
 
     teams: Mapped[list[TeamRecord]] = relationship(back_populates="room", order_by="TeamRecord.position")
     cards: Mapped[list[RoomCardRecord]] = relationship(order_by="RoomCardRecord.position")
@@ -92,6 +99,8 @@ class TeamRecord(Base):
     phase: Mapped[str] = mapped_column(String(16), default="draw")
     rounds_done: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    phase_started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)  # a phase timer's end
 
     room: Mapped[RoomRecord] = relationship(back_populates="teams")
     players: Mapped[list[PlayerRecord]] = relationship(order_by="PlayerRecord.id")
@@ -108,6 +117,8 @@ class PlayerRecord(Base):
     display_name: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(60))
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    observer: Mapped[bool] = mapped_column(Boolean, default=False)      # watches, does not vote, not counted
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)    # removed by the facilitator
 
 
 class RoundRecord(Base):
@@ -122,6 +133,10 @@ class RoundRecord(Base):
     turn_player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
     drawn_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revote_revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)       # the facilitator skipped the card
+    # Who may vote this round: the players seated when the card was drawn (late joiners enter next card).
+    voter_ids: Mapped[list | None] = mapped_column(JSON)
 
 
 class VoteRecord(Base):
@@ -138,6 +153,7 @@ class VoteRecord(Base):
     ballot: Mapped[int] = mapped_column(Integer, default=1)  # 1 = first vote (a second vote comes later)
     choice: Mapped[int] = mapped_column(Integer)
     cast_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    prediction: Mapped[int | None] = mapped_column(Integer)  # what the player expects the team's majority to be
 
 
 class ArgumentRecord(Base):
@@ -167,3 +183,78 @@ class DecisionRecord(Base):
     action_due: Mapped[dt.date | None] = mapped_column(Date)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("players.id"))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- The shared-vision report (issue 3): share links and the link to an earlier room. ---
+# (Plus one column on RoomRecord: previous_room_id, the earlier room a follow-up compares with.)
+
+
+class ReportShareRecord(Base):
+    """A read-only link to a room's report for the MT: only the token's SHA-256 is stored."""
+
+    __tablename__ = "report_shares"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("facilitators.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    min_group: Mapped[int] = mapped_column(Integer, default=5)  # the anonymity threshold the MT sees
+    label: Mapped[str] = mapped_column(String(80), default="")
+
+
+# --- Facilitation and play (issue 4). ---
+
+
+class HelpfulMarkRecord(Base):
+    """A player found another player's argument helpful (once per argument and player)."""
+
+    __tablename__ = "helpful_marks"
+    __table_args__ = (UniqueConstraint("argument_id", "player_id", name="uq_helpful_marks_argument_player"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    argument_id: Mapped[int] = mapped_column(ForeignKey("arguments.id", ondelete="CASCADE"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    marked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ComfortRecord(Base):
+    """'Can you live with it?': a player's private 1-5 answer on the team's decision."""
+
+    __tablename__ = "comfort_scores"
+    __table_args__ = (
+        UniqueConstraint("round_id", "player_id", name="uq_comfort_scores_round_player"),
+        CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    score: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SubmissionRecord(Base):
+    """A dilemma a player brought in from their own organisation, for the facilitator to review."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    player_id: Mapped[int | None] = mapped_column(ForeignKey("players.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    options: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="new")  # new | accepted | rejected
+    deck_slug: Mapped[str | None] = mapped_column(String(80))       # where it was accepted into
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RoomTemplateRecord(Base):
+    """A facilitator's saved room settings, to start a new room (or the six-month follow-up) from."""
+
+    __tablename__ = "room_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[dict] = mapped_column(JSON)
+    source_room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
