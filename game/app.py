@@ -5,8 +5,12 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from flask_babel import gettext as _
 
 from game import config as settings
+from game import i18n
+from game import security
+from game.web import assets
 from game.extensions import csrf, socketio
 from game.play.library import sync_bundled_decks
 from game.rules.phases import Phase
@@ -28,6 +32,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_globals(app)
+    assets.register(app)  # hashed static URLs with long caching, compression, the web app manifest
+    security.register(app)  # headers, CSP, rate limits; after the extensions (ProxyFix wraps Socket.IO too)
     return app
 
 
@@ -43,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from game.live import events  # noqa: F401
 
     csrf.init_app(app)
+    i18n.init_app(app)  # before any template renders: gettext in Jinja, the locale selector
     queue = app.config.get("MESSAGE_QUEUE")
     socketio.init_app(
         app,
@@ -52,6 +59,7 @@ def register_extensions(app: Flask) -> None:
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS"),
         ping_interval=10,
         ping_timeout=20,
+        max_http_buffer_size=app.config.get("MAX_HTTP_BUFFER_SIZE", 16 * 1024),  # kilobytes, not 1 MB (issue 8)
     )
     if queue:
         share_presence(queue, app.config.get("MESSAGE_QUEUE_CHANNEL", "inzetspel"))
@@ -65,9 +73,12 @@ def share_presence(queue: str, channel: str) -> None:
 
 
 def start_background_work(app: Flask) -> None:
-    """What a serving process runs beside the requests (not the CLI's one-off commands)."""
+    """What a serving process runs beside the requests (not the CLI's one-off commands): the phase
+    timers and, with several processes, the shared presence heartbeat."""
     from game.live.presence import SharedOnline, presence
+    from game.live.timers import run_timers
 
+    socketio.start_background_task(run_timers, app.extensions["inzetspel.db"])
     if not app.config.get("MESSAGE_QUEUE"):
         return
 
@@ -80,21 +91,34 @@ def start_background_work(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from game.web import auth, facilitator, player
+    from game.web import auth, decks, facilitator, player
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(facilitator.bp)
     app.register_blueprint(player.bp)
+    app.register_blueprint(decks.bp)
+    from game.web import screen
+
+    app.register_blueprint(screen.bp)
+    from game.web import submissions
+
+    app.register_blueprint(submissions.bp)
+    from game.web import report
+
+    app.register_blueprint(report.bp)
+    from game.web import language
+
+    app.register_blueprint(language.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
     def page(status: int, title: str, message: str):  # noqa: ANN202
         return render_template("error.html", status=status, title=title, message=message), status
 
-    app.register_error_handler(404, lambda e: page(404, "Niet gevonden", "Deze pagina bestaat niet."))
-    app.register_error_handler(405, lambda e: page(405, "Niet toegestaan", "Deze handeling kan hier niet."))
-    app.register_error_handler(CSRFError, lambda e: page(400, "Verlopen formulier", "Het formulier is verlopen; laad de pagina opnieuw."))
-    app.register_error_handler(400, lambda e: page(400, "Ongeldig verzoek", "Het verzoek klopt niet."))
+    app.register_error_handler(404, lambda e: page(404, _("Not found"), _("This page does not exist.")))
+    app.register_error_handler(405, lambda e: page(405, _("Not allowed"), _("This cannot be done here.")))
+    app.register_error_handler(CSRFError, lambda e: page(400, _("Expired form"), _("The form has expired; reload the page.")))
+    app.register_error_handler(400, lambda e: page(400, _("Bad request"), _("The request is not valid.")))
 
 
 def register_template_globals(app: Flask) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from game.i18n import DEFAULT, text_in
 from game.launch import ASYNC_MODES, DEFAULT_ASYNC_MODE
 
 
@@ -89,13 +90,25 @@ def rooms() -> None:
 @click.option("--title", default="")
 @click.option("--facilitator", default=None, help="Username that owns the room (default: the first account, if any).")
 @click.option("--no-shuffle", is_flag=True, help="Play the cards in deck order.")
-def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, facilitator: str | None, no_shuffle: bool) -> None:
+@click.option("--pacing", type=click.Choice(["team", "plenary"]), default="team", show_default=True)
+@click.option("--second-vote/--no-second-vote", default=True, show_default=True,
+              help="Vote again after the discussion.")
+@click.option("--predictions/--no-predictions", default=True, show_default=True,
+              help="Players predict their team's majority with their vote.")
+@click.option("--comfort/--no-comfort", default=False, show_default=True,
+              help='Ask "can you live with it?" after each decision.')
+@click.option("--vote-seconds", type=click.IntRange(10, 3600), default=None, help="Vote timer (default: none).")
+@click.option("--discuss-seconds", type=click.IntRange(10, 3600), default=None, help="Discussion timer.")
+def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, facilitator: str | None, no_shuffle: bool,
+                 pacing: str, second_vote: bool, predictions: bool, comfort: bool, vote_seconds: int | None,
+                 discuss_seconds: int | None) -> None:
     """Create a room; the join code is printed on the last line."""
     from sqlalchemy import select
 
     from game.extensions import get_db
     from game.play.rooms import RoomSpec, create_room
     from game.rules.errors import RuleViolation
+    from game.rules.settings import RoomSettings
     from game.store.models import FacilitatorRecord
 
     app = _app()
@@ -109,11 +122,14 @@ def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, faci
         if facilitator and owner is None:
             raise click.ClickException(f"no facilitator '{facilitator}'")
         spec = RoomSpec(deck_slug=deck_slug, team_names=tuple(f"Team {i}" for i in range(1, teams + 1)),
-                        title=title, cards=cards, shuffle=not no_shuffle)
+                        title=title, cards=cards, shuffle=not no_shuffle,
+                        settings=RoomSettings(pacing=pacing, second_vote=second_vote, predictions=predictions,
+                                              comfort=comfort, vote_seconds=vote_seconds,
+                                              discuss_seconds=discuss_seconds))
         try:
             code = create_room(db, owner, spec)
         except RuleViolation as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(text_in(DEFAULT, exc)) from None
     click.echo(code)
 
 
@@ -138,7 +154,7 @@ def users_create(username: str, password_env: str) -> None:
         try:
             create_facilitator(get_db(), username, password)
         except RuleViolation as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(text_in(DEFAULT, exc)) from None
     click.echo(f"created facilitator '{username}'")
 
 
@@ -158,3 +174,100 @@ def simulate(urls: tuple[str, ...], code: str, players: int, seed: int | None, t
     summary = asyncio.run(run_simulation(list(urls), code, players, seed=seed, timeout=timeout, think=think))
     click.echo(json.dumps(summary))
     sys.exit(0 if summary["finished"] and not summary["errors"] else 1)
+
+
+# --- Privacy (issue 8; docs/privacy.md): delete, export and purge rooms. ---
+
+
+@rooms.command("delete")
+@click.argument("code")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def rooms_delete(code: str, yes: bool) -> None:
+    """Delete a room with all its data (players, votes, arguments, decisions, share links)."""
+    from game.extensions import get_db
+    from game.play.privacy import delete_room
+    from game.rules.errors import RuleViolation
+
+    if not yes:
+        click.confirm(f"Delete room {code} and everything in it?", abort=True)
+    app = _app()
+    with app.app_context():
+        try:
+            deleted = delete_room(get_db(), None, code)
+        except RuleViolation as exc:
+            raise click.ClickException(text_in(DEFAULT, exc)) from None
+    click.echo(f"deleted room {deleted.code}: " + ", ".join(f"{n} {t}" for t, n in deleted.counts.items() if n))
+
+
+@rooms.command("export")
+@click.argument("code")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Write to this file (default: standard output).")
+def rooms_export(code: str, output: Path | None) -> None:
+    """Export everything stored about a room as JSON (for a data subject's request or an archive)."""
+    from game.extensions import get_db
+    from game.play.privacy import export_room
+    from game.rules.errors import RuleViolation
+
+    app = _app()
+    with app.app_context():
+        try:
+            data = export_room(get_db(), None, code)
+        except RuleViolation as exc:
+            raise click.ClickException(text_in(DEFAULT, exc)) from None
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        output.chmod(0o600)
+        click.echo(f"exported room {code} to {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--days", type=click.IntRange(1, None), default=None,
+              help="Retention in days (default: ROOM_RETENTION_DAYS, 548 = 18 months).")
+@click.option("--dry-run", is_flag=True, help="Only list the rooms that would be deleted.")
+def purge(days: int | None, dry_run: bool) -> None:
+    """Delete every room older than the retention period, with all its data (run it daily from cron)."""
+    from game.extensions import get_db
+    from game.play.privacy import expired_rooms
+    from game.play.privacy import purge as purge_rooms
+
+    app = _app()
+    retention = days or app.config["ROOM_RETENTION_DAYS"]
+    with app.app_context():
+        codes = expired_rooms(get_db(), retention) if dry_run else purge_rooms(get_db(), retention)
+    verb = "would purge" if dry_run else "purged"
+    click.echo(f"{verb} {len(codes)} room(s) older than {retention} days" + (": " + " ".join(codes) if codes else ""))
+
+
+# --- issue 3: the shared-vision report ---
+@cli.command()
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "csv", "xlsx", "json"]), default="html", show_default=True,
+              help="csv writes a ZIP with one CSV file per table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: rapport-CODE.<ext> in the current folder; '-' for stdout).")
+@click.option("--min-group", type=click.IntRange(3, 20), default=5, show_default=True,
+              help="Smallest role or team group shown in a breakdown (below 5 the report carries a warning).")
+def report(code: str, fmt: str, output: Path | None, min_group: int) -> None:
+    """Write a room's report (the same as the facilitator's download)."""
+    from game.extensions import get_db
+    from game.report.aggregate import ReportOptions
+    from game.report.service import render, room_id_for_code, room_report
+    from game.rules.errors import RuleViolation
+
+    app = _app()
+    with app.app_context():
+        try:
+            room_id = room_id_for_code(get_db(), code)
+        except RuleViolation as exc:
+            raise click.ClickException(text_in(DEFAULT, exc)) from None
+        out = render(room_report(get_db(), room_id, ReportOptions(min_group=min_group)), fmt)
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(out.body)
+        return
+    target = output or Path(out.filename)
+    target.write_bytes(out.body)
+    click.echo(str(target))

@@ -38,4 +38,25 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # --- Reliability, security and privacy (issue 8; docs/security.md, docs/privacy.md) ---
+        # Socket.IO: the largest message a client may send (bytes). The biggest legitimate event is ~3 KB.
+        "MAX_HTTP_BUFFER_SIZE": _int("MAX_HTTP_BUFFER_SIZE", 16 * 1024),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),  # HTTP bodies (deck uploads)
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_HOURS", 12) * 3600,
+        # Behind nginx: how many proxies set X-Forwarded-For/-Proto (deploy/nginx.conf: 1). 0 = none.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        "EVENTS_PER_SECOND": _int("EVENTS_PER_SECOND", 20),   # per connection, sustained
+        "EVENTS_BURST": _int("EVENTS_BURST", 60),             # per connection, at once
+        "JOIN_FAILURES_PER_IP": _int("JOIN_FAILURES_PER_IP", 30),  # wrong codes per IP per window
+        "JOIN_FAILURES_GLOBAL": _int("JOIN_FAILURES_GLOBAL", 600),  # wrong codes per window, all IPs
+        "JOIN_FAILURE_WINDOW": _int("JOIN_FAILURE_WINDOW", 600),    # seconds
+        "LOGIN_FAILURES_PER_IP": _int("LOGIN_FAILURES_PER_IP", 20),
+        "LOGIN_FAILURES_PER_USER": _int("LOGIN_FAILURES_PER_USER", 10),
+        "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 900),
+        "ROOM_RETENTION_DAYS": _int("ROOM_RETENTION_DAYS", 548),  # 18 months
     }
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default

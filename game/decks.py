@@ -112,20 +112,27 @@ def load_deck_file(path: Path) -> DeckSchema:
         raw = path.read_bytes()
     except OSError as exc:
         raise DeckError([DeckProblem(name, "-", "(file)", f"cannot read: {exc.strerror}")]) from None
+    deck = load_deck_bytes(raw, name)
+    if deck.slug != path.stem:
+        raise DeckError([DeckProblem(name, "-", "slug", f"'{deck.slug}' must equal the file name '{path.stem}'")])
+    return deck
+
+
+def load_deck_bytes(raw: bytes, name: str) -> DeckSchema:
+    """Validate the bytes of a YAML deck (a file or an upload); DeckError on any problem."""
     if len(raw) > MAX_FILE_BYTES:
         raise DeckError([DeckProblem(name, "-", "(file)", f"larger than {MAX_FILE_BYTES} bytes")])
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise DeckError([DeckProblem(name, "-", "(file)", "not UTF-8 text")]) from None
+    except RecursionError:  # "[[[[..." thousands deep: PyYAML's composer recurses (a 500 before; issue 8)
+        raise DeckError([DeckProblem(name, "-", "(file)", "not valid YAML: nested too deeply")]) from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where else ""
         raise DeckError([DeckProblem(name, "-", "(file)", f"not valid YAML{line}: {getattr(exc, 'problem', exc)}")]) from None
-    deck = parse_deck(data, name)
-    if deck.slug != path.stem:
-        raise DeckError([DeckProblem(name, "-", "slug", f"'{deck.slug}' must equal the file name '{path.stem}'")])
-    return deck
+    return parse_deck(data, name)
 
 
 def load_deck_dir(folder: Path) -> list[DeckSchema]:

@@ -51,7 +51,7 @@ class Bot:
         self.wake = asyncio.Event()
         self.done: set[tuple[str, int]] = set()      # (action, round) acknowledged
         self.retrying: set[tuple[str, int]] = set()  # sent before without an answer
-        self.vote_intents: set[int] = set()
+        self.vote_intents: set[tuple[str, int]] = set()
         self.argument_ids: dict[int, str] = {}
         self.since: dict[tuple[str, int], float] = {}
         self.connects = 0
@@ -132,9 +132,9 @@ class Bot:
                 socketio.exceptions.DisconnectedError):
             return None
 
-    async def _do(self, action: str, rnd: int, payload: dict) -> bool:
-        """Send an action once per round; a lost ack is retried, a late 'already moved on' is fine."""
-        key = (action, rnd)
+    async def _do(self, action: str, rnd: int, payload: dict, step: str | None = None) -> bool:
+        """Send an action once per round (and step); a lost ack is retried, a late 'already moved on' is fine."""
+        key = (step or action, rnd)
         if key in self.done:
             return False
         if self.think:
@@ -160,14 +160,18 @@ class Bot:
         my_turn = team["turn_player_id"] == self.player_id
         if phase == "draw" and my_turn:
             await self._do("draw_card", rnd, {})
-        elif phase == "vote":
+        elif phase in ("vote", "revote"):
             me = next((p for p in team["players"] if p["id"] == self.player_id), None)
-            if me and not me["voted"] and ("cast_vote", rnd) not in self.done:
-                choice = self.rng.choice([c["value"] for c in team["card"]["choices"]])
-                if rnd not in self.vote_intents:
-                    self.vote_intents.add(rnd)
+            step = f"{phase}_cast"
+            if me and me["votes_this_card"] and not me["voted"] and (step, rnd) not in self.done:
+                choices = [c["value"] for c in team["card"]["choices"]]
+                payload = {"choice": self.rng.choice(choices)}
+                if phase == "vote" and team["settings"]["predictions"]:
+                    payload["prediction"] = self.rng.choice(choices if team["card"]["kind"] == "dilemma" else [-1, 0, 1])
+                if (phase, rnd) not in self.vote_intents:
+                    self.vote_intents.add((phase, rnd))
                     self.stats.votes_sent += 1
-                if await self._do("cast_vote", rnd, {"choice": choice}):
+                if await self._do("cast_vote", rnd, payload, step=step):
                     self.stats.votes_acknowledged += 1
             elif my_turn:
                 await self._maybe_close_vote(team, rnd)
@@ -176,7 +180,9 @@ class Bot:
             if my_turn and phase == "discuss":
                 waited = time.monotonic() - self.since.setdefault(("discuss", rnd), time.monotonic())
                 if len(team["arguments"]) >= len(team["players"]) or waited >= ARGUMENTS_WAIT:
-                    await self._do("start_decision", rnd, {})
+                    # With the second vote on, the team votes again after talking (that is the point of it).
+                    move = "start_revote" if team["settings"]["second_vote"] else "start_decision"
+                    await self._do(move, rnd, {})
                 else:
                     self._wake_later(0.25)
             elif my_turn and phase == "decide":
@@ -184,11 +190,11 @@ class Bot:
 
     async def _maybe_close_vote(self, team: dict, rnd: int) -> None:
         """Seats whose tablet is gone cannot vote; after a grace period the turn player closes the vote."""
-        missing = [p for p in team["players"] if not p["voted"]]
+        missing = [p for p in team["players"] if p["votes_this_card"] and not p["voted"]]
         if missing and all(not p["online"] for p in missing):
-            waited = time.monotonic() - self.since.setdefault(("close", rnd), time.monotonic())
+            waited = time.monotonic() - self.since.setdefault((f"close_{team['phase']}", rnd), time.monotonic())
             if waited >= OFFLINE_GRACE:
-                await self._do("close_vote", rnd, {})
+                await self._do("close_vote", rnd, {}, step=f"close_{team['phase']}")
             else:
                 self._wake_later(0.5)
 

@@ -7,23 +7,29 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hmac
 import logging
 from collections.abc import Callable
 
 from flask import request, session
+from flask_babel import gettext
 from flask_socketio import emit, join_room
 from pydantic import BaseModel, ValidationError
+from socketio import PubSubManager
 
 from game.extensions import get_db, socketio
-from game.live import schemas
+from game.live import limits, schemas
 from game.live.presence import Connection, presence
-from game.play import rooms, turns
+from game.play import facilitation, rooms, submissions, turns
 from game.play.common import Outcome
+from game.rules.codes import screen_token
 from game.rules.errors import RuleViolation
+from game.rules.settings import RoomSettings
 from game.rules.turns import Action
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Connection, BaseModel], "Outcome | dict"]
+FACILITATOR_EVENTS: set[str] = set()  # every event only a signed-in facilitator may send (tests check each one)
 
 
 def team_channel(team_id: int) -> str:
@@ -34,15 +40,33 @@ def watch_channel(code: str) -> str:
     return f"watch:{code}"
 
 
+def facilitator_channel(code: str) -> str:
+    """The room's dashboards only (not the big screen): comfort flags and new submissions."""
+    return f"facilitate:{code}"
+
+
+def _nobody_in(channel: str) -> bool:
+    """No client of this process is in `channel`, and no other process can have one (no message
+    queue). An emit encodes its payload even for an empty room: a vote's view twice (docs/benchmarks.md)."""
+    manager = socketio.server.manager
+    return not isinstance(manager, PubSubManager) and not manager.rooms.get("/", {}).get(channel)
+
+
 def publish(outcome: Outcome) -> None:
-    """Send each changed team's view to its players and to the room's facilitators."""
+    """Send each changed team's view to its players and to the room's facilitators and big screen."""
     for team_id, view in outcome.team_views.items():
         socketio.emit("state", {"team": view}, to=team_channel(team_id))
-        socketio.emit("team_progress", view, to=watch_channel(view["room"]["code"]))
+        if not _nobody_in(watch_channel(view["room"]["code"])):
+            socketio.emit("team_progress", view, to=watch_channel(view["room"]["code"]))
+    for code, event, payload in outcome.notices:
+        socketio.emit(event, payload, to=facilitator_channel(code))
+    # A moved or removed seat reconnects, so its tablet joins the right team (on whichever process).
+    for player_id in set(outcome.moved_players) | outcome.removed_players:
+        socketio.emit("seat_changed", {"player_id": player_id}, to=[team_channel(t) for t in outcome.team_views])
 
 
 def refuse(event: str, violation: RuleViolation) -> dict:
-    error = {"event": event, **violation.as_dict()}
+    error = {"event": event, **violation.as_dict(gettext)}  # in the language of the page that connected (docs/i18n.md)
     emit("error", error)
     return {"ok": False, "error": error}
 
@@ -59,21 +83,29 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
     """Register `fn` for `event`: schema check, sender check, RuleViolation -> error reply."""
 
     def register(fn: Handler) -> Handler:
+        if sender == "facilitator":
+            FACILITATOR_EVENTS.add(event)
+
         @functools.wraps(fn)
-        def handler(data: object = None) -> dict:
+        def handler(data: object = None, *extra: object) -> dict:
             connection = presence.get(request.sid)
             try:
+                limits.check_event()  # flood control per connection (issue 8)
+                if extra:  # emit(event, a, b): one payload per event, anything more is refused (issue 8)
+                    raise RuleViolation("payload/invalid", "One payload per event.")
                 try:
                     payload = schema.model_validate({} if data is None else data)
                 except ValidationError as exc:
-                    raise RuleViolation("payload/invalid", _describe(exc)) from None
+                    raise RuleViolation("payload/invalid", "Invalid message: %(details)s", details=_describe(exc)) from None
                 if sender == "player" and connection.seat is None:
-                    raise RuleViolation("seat/none", "Je hebt nog geen plaats in een sessie; doe eerst mee met een code.")
+                    raise RuleViolation("seat/none", "You do not have a seat in a session yet; join with a code first.")
                 if sender == "facilitator" and connection.facilitator_id is None:
-                    raise RuleViolation("auth/facilitator_only", "Alleen een ingelogde begeleider kan dit doen.")
+                    raise RuleViolation("auth/facilitator_only", "Only a signed-in facilitator can do this.")
                 result = fn(connection, payload)
             except RuleViolation as violation:
                 return refuse(event, violation)
+            except limits.DATABASE_DOWN:  # nothing was written (the transaction rolled back): try again
+                return refuse(event, limits.unavailable())
             if isinstance(result, Outcome):
                 publish(result)
                 return result.reply
@@ -89,6 +121,9 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
 def on_connect(auth: object = None) -> None:
     """Sent by: every client on (re)connect, with {token} for a seat. Receives: `state` for its seat."""
     token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(auth, dict) and "screen" in auth:
+        connect_screen(auth)
+        return
     seat = rooms.seat_for_token(get_db(), token) if isinstance(token, str) and 0 < len(token) <= 200 else None
     facilitator_id = session.get("facilitator_id")
     presence.bind(request.sid, Connection(seat=seat, facilitator_id=facilitator_id))
@@ -98,7 +133,20 @@ def on_connect(auth: object = None) -> None:
         emit("state", state)
         publish(Outcome(team_views={seat.team_id: state["team"]}))
     elif token is not None:
-        emit("error", {"event": "connect", "code": "seat/unknown", "message": "Deze plaats bestaat niet meer; doe opnieuw mee."})
+        emit("error", {"event": "connect", "code": "seat/unknown", "message": gettext("This seat no longer exists; join again.")})
+
+
+def connect_screen(auth: dict) -> None:
+    """The big screen: read-only, authorised by the unguessable screen link (no login)."""
+    from flask import current_app
+
+    code, token = auth.get("code"), auth.get("screen")
+    if not (isinstance(code, str) and isinstance(token, str) and len(code) <= 20
+            and hmac.compare_digest(screen_token(current_app.config["SECRET_KEY"], code), token)):
+        emit("error", {"event": "connect", "code": "screen/invalid", "message": gettext("This screen link is not valid.")})
+        return
+    join_room(watch_channel(code))
+    emit("overview", rooms.screen_overview(get_db(), code, presence.online_ids()))
 
 
 @socketio.on("disconnect")
@@ -117,22 +165,24 @@ def on_disconnect(*_args: object) -> None:
 @socketio.on("*")
 def on_unknown(event: str, *_args: object) -> dict:
     """Any event we do not know is refused out loud, never ignored."""
-    return refuse(str(event)[:60], RuleViolation("event/unknown", f"Onbekend bericht '{str(event)[:60]}'."))
+    return refuse(str(event)[:60], RuleViolation("event/unknown", "Unknown message '%(event)s'.", event=str(event)[:60]))
 
 
 @socketio.on_error_default
 def on_crash(exc: Exception) -> dict:
     """A bug, not bad input: logged with its stack; the sender is told to try again."""
     log.exception("handler failed: %s", exc)
-    return refuse(getattr(request, "event", {}).get("message", "?"), RuleViolation("server/error", "Er ging iets mis op de server; probeer het opnieuw."))
+    return refuse(getattr(request, "event", {}).get("message", "?"), RuleViolation("server/error", "Something went wrong on the server; please try again."))
 
 
 @handles("take_seat", schemas.TakeSeat, sender="anyone")
 def take_seat(connection: Connection, p: schemas.TakeSeat) -> dict:
     """Sent by: a tablet joining with a code. Reply: {token, seat}; the team receives `state`."""
     if connection.seat is not None:
-        raise RuleViolation("seat/already_seated", "Deze verbinding heeft al een plaats.")
-    token, seat, outcome = rooms.take_seat(get_db(), p.code, p.name, p.role, p.team, presence.online_ids())
+        raise RuleViolation("seat/already_seated", "This connection already has a seat.")
+    with limits.join_attempt():  # only wrong codes count against the sender's address (issue 8)
+        token, seat, outcome = rooms.take_seat(get_db(), p.code, p.name, p.role, p.team, presence.online_ids(),
+                                                  observer=p.observer)
     presence.bind(request.sid, Connection(seat=seat, facilitator_id=connection.facilitator_id))
     join_room(team_channel(seat.team_id))
     publish(outcome)
@@ -154,7 +204,7 @@ def draw_card(connection: Connection, p: schemas.RoundOnly) -> Outcome:
 @handles("cast_vote", schemas.CastVote)
 def cast_vote(connection: Connection, p: schemas.CastVote) -> Outcome:
     """Sent by: any player of the team. The team receives `state` (who voted; the distribution at reveal)."""
-    return turns.cast_vote(get_db(), connection.seat, p.round, p.choice, presence.online_ids())
+    return turns.cast_vote(get_db(), connection.seat, p.round, p.choice, presence.online_ids(), prediction=p.prediction)
 
 
 @handles("close_vote", schemas.RoundOnly)
@@ -167,6 +217,30 @@ def close_vote(connection: Connection, p: schemas.RoundOnly) -> Outcome:
 def post_argument(connection: Connection, p: schemas.PostArgument) -> Outcome:
     """Sent by: any player, in discuss or decide. The team receives `state` with the argument (no name)."""
     return turns.post_argument(get_db(), connection.seat, p.round, p.stance, p.text, p.id, presence.online_ids())
+
+
+@handles("start_revote", schemas.RoundOnly)
+def start_revote(connection: Connection, p: schemas.RoundOnly) -> Outcome:
+    """Sent by: the turn player, after the discussion. The team receives `state`, phase revote."""
+    return turns.player_move(get_db(), connection.seat, "start_revote", p.round, presence.online_ids())
+
+
+@handles("mark_helpful", schemas.MarkHelpful)
+def mark_helpful(connection: Connection, p: schemas.MarkHelpful) -> Outcome:
+    """Sent by: a player, on another player's argument. The team receives `state` (a count, no names)."""
+    return turns.mark_helpful(get_db(), connection.seat, p.round, p.argument, presence.online_ids())
+
+
+@handles("rate_comfort", schemas.RateComfort)
+def rate_comfort(connection: Connection, p: schemas.RateComfort) -> Outcome:
+    """Sent by: a player after a decision ('can you live with it?'). Reply: the seat; nobody sees the score."""
+    return turns.rate_comfort(get_db(), connection.seat, p.round, p.score, presence.online_ids())
+
+
+@handles("submit_dilemma", schemas.SubmitDilemma)
+def submit_dilemma(connection: Connection, p: schemas.SubmitDilemma) -> Outcome:
+    """Sent by: any seated player, during or after the room. Reply: {submission}; the facilitators get `dilemma_submitted`."""
+    return submissions.submit(get_db(), connection.seat, p.title, p.text, p.kind, p.options)
 
 
 @handles("start_decision", schemas.RoundOnly)
@@ -188,13 +262,63 @@ def watch_room(connection: Connection, p: schemas.WatchRoom) -> dict:
     """Sent by: the room's facilitator (dashboard). Reply: the overview; then `team_progress` per change."""
     overview = rooms.room_overview(get_db(), connection.facilitator_id, p.code, presence.online_ids())
     join_room(watch_channel(overview["room"]["code"]))
+    join_room(facilitator_channel(overview["room"]["code"]))
     return {"ok": True, "overview": overview}
 
 
 @handles("team_move", schemas.TeamMove, sender="facilitator")
 def team_move(connection: Connection, p: schemas.TeamMove) -> Outcome:
-    """Sent by: the room's facilitator, for a team whose turn player cannot act. The team receives `state`."""
-    return turns.facilitator_move(get_db(), connection.facilitator_id, p.team_id, p.move, p.round, presence.online_ids())
+    """Sent by: the room's facilitator, for one team (e.g. its turn player cannot act). The team receives `state`."""
+    return facilitation.team_move(get_db(), connection.facilitator_id, p.team_id, p.move, p.round, presence.online_ids())
+
+
+@handles("advance_team", schemas.TeamOnly, sender="facilitator")
+def advance_team(connection: Connection, p: schemas.TeamOnly) -> Outcome:
+    """Sent by: the facilitator: 'next phase' for one team. The team receives `state`."""
+    return facilitation.advance_team(get_db(), connection.facilitator_id, p.team_id, presence.online_ids())
+
+
+@handles("advance_all", schemas.WatchRoom, sender="facilitator")
+def advance_all(connection: Connection, p: schemas.WatchRoom) -> Outcome:
+    """Sent by: the facilitator (plenary): every team one step. Reply lists teams that must act first."""
+    return facilitation.advance_all(get_db(), connection.facilitator_id, p.code, presence.online_ids())
+
+
+@handles("pause_room", schemas.RoomFlag, sender="facilitator")
+def pause_room(connection: Connection, p: schemas.RoomFlag) -> Outcome:
+    """Sent by: the facilitator. Every team receives `state` with paused true/false; timers stop/continue."""
+    return facilitation.set_paused(get_db(), connection.facilitator_id, p.code, p.on, presence.online_ids())
+
+
+@handles("lock_room", schemas.RoomFlag, sender="facilitator")
+def lock_room(connection: Connection, p: schemas.RoomFlag) -> Outcome:
+    """Sent by: the facilitator once everyone has joined: nobody new can take a seat."""
+    return facilitation.set_locked(get_db(), connection.facilitator_id, p.code, p.on, presence.online_ids())
+
+
+@handles("broadcast_message", schemas.RoomMessage, sender="facilitator")
+def broadcast_message(connection: Connection, p: schemas.RoomMessage) -> Outcome:
+    """Sent by: the facilitator. Every tablet shows the message (empty clears it)."""
+    return facilitation.broadcast_message(get_db(), connection.facilitator_id, p.code, p.text, presence.online_ids())
+
+
+@handles("move_player", schemas.MovePlayer, sender="facilitator")
+def move_player(connection: Connection, p: schemas.MovePlayer) -> Outcome:
+    """Sent by: the facilitator. Both teams receive `state`; the moved tablet gets `seat_changed` and reconnects."""
+    return facilitation.move_player(get_db(), connection.facilitator_id, p.player_id, p.team_id, presence.online_ids())
+
+
+@handles("remove_player", schemas.PlayerOnly, sender="facilitator")
+def remove_player(connection: Connection, p: schemas.PlayerOnly) -> Outcome:
+    """Sent by: the facilitator. The team receives `state`; the removed tablet gets `seat_changed`."""
+    return facilitation.remove_player(get_db(), connection.facilitator_id, p.player_id, presence.online_ids())
+
+
+@handles("update_settings", schemas.UpdateSettings, sender="facilitator")
+def update_settings(connection: Connection, p: schemas.UpdateSettings) -> Outcome:
+    """Sent by: the facilitator: pacing, mechanics and timers. Every team receives `state`."""
+    settings = RoomSettings(**p.settings.model_dump())
+    return facilitation.update_settings(get_db(), connection.facilitator_id, p.code, settings, presence.online_ids())
 
 
 @handles("end_room", schemas.WatchRoom, sender="facilitator")

@@ -25,19 +25,19 @@ def create_facilitator(db: Database, username: str, password: str, *, first: boo
     """Create an account; with first=True only while there is none (the set-up page)."""
     username = username.strip()
     if not 3 <= len(username) <= 80:
-        raise RuleViolation("account/invalid_username", "Gebruikersnaam: 3 tot 80 tekens.")
+        raise RuleViolation("account/invalid_username", "Username: 3 to 80 characters.")
     if len(password) < MIN_PASSWORD:
-        raise RuleViolation("account/weak_password", f"Wachtwoord: minstens {MIN_PASSWORD} tekens.")
+        raise RuleViolation("account/weak_password", "Password: at least %(n)s characters.", n=MIN_PASSWORD)
     try:
         with db.transaction() as session:
             if first and session.scalar(select(func.count()).select_from(FacilitatorRecord)):
-                raise RuleViolation("account/setup_done", "Er is al een begeleider; log in.")
+                raise RuleViolation("account/setup_done", "There already is a facilitator; log in.")
             record = FacilitatorRecord(username=username, password_hash=generate_password_hash(password, method=HASH_METHOD))
             session.add(record)
             session.flush()
             return record.id
     except IntegrityError:
-        raise RuleViolation("account/exists", "Deze gebruikersnaam bestaat al.") from None
+        raise RuleViolation("account/exists", "This username already exists.") from None
 
 
 def verify_login(db: Database, username: str, password: str) -> int | None:
@@ -54,3 +54,16 @@ def facilitator_name(db: Database, facilitator_id: int) -> str | None:
     with db.transaction() as session:
         record = session.get(FacilitatorRecord, facilitator_id)
         return record.username if record else None
+
+
+def change_password(db: Database, facilitator_id: int, current: str, new: str) -> None:
+    """Replace a facilitator's password after checking the current one (issue 8)."""
+    if len(new) < MIN_PASSWORD:
+        raise RuleViolation("account/weak_password", "Password: at least %(n)s characters.", n=MIN_PASSWORD)
+    with db.transaction() as session:
+        record = session.get(FacilitatorRecord, facilitator_id, with_for_update=True)
+        if record is None or not check_password_hash(record.password_hash, current):
+            raise RuleViolation("account/wrong_password", "The current password is wrong.")
+        if check_password_hash(record.password_hash, new):
+            raise RuleViolation("account/same_password", "Choose a password other than the current one.")
+        record.password_hash = generate_password_hash(new, method=HASH_METHOD)

@@ -10,14 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from game.play.common import Outcome, Seat, hash_token, retried, save_team
-from game.play.snapshots import load_snapshot
+from game.play.snapshots import comfort_of_teams, load_snapshot
 from game.rules.codes import new_join_code, normalise_join_code
 from game.rules.errors import RuleViolation
+from game.rules.settings import RoomSettings
 from game.rules.views import seat_view, team_view
 from game.store.db import Database
 from game.store.models import (
-    DecisionRecord, DeckRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord,
-    utcnow,
+    DecisionRecord, DeckRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, SubmissionRecord, TeamRecord,
+    VoteRecord, utcnow,
 )
 
 DEFAULT_ROLES = {
@@ -39,15 +40,29 @@ class RoomSpec:
     cards: int | None = None             # None = all cards of the deck
     roles: tuple[str, ...] | None = None  # None = the default roles of the deck's language
     shuffle: bool = True
+    settings: RoomSettings = RoomSettings()
+    previous_room_code: str | None = None  # the earlier room this follow-up is compared with
+
+    def as_dict(self) -> dict:
+        """For room templates: everything needed to start the same room again."""
+        return {"deck_slug": self.deck_slug, "team_names": list(self.team_names), "title": self.title,
+                "cards": self.cards, "roles": list(self.roles) if self.roles else None, "shuffle": self.shuffle,
+                "settings": self.settings.as_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RoomSpec:
+        return cls(deck_slug=data["deck_slug"], team_names=tuple(data["team_names"]), title=data.get("title", ""),
+                   cards=data.get("cards"), roles=tuple(data["roles"]) if data.get("roles") else None,
+                   shuffle=data.get("shuffle", True), settings=RoomSettings.from_dict(data.get("settings")))
 
 
 def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str:
     """Create a room with its teams and a snapshot of the deck's cards; return the join code."""
     if not 1 <= len(spec.team_names) <= MAX_TEAMS:
-        raise RuleViolation("room/team_count", f"Kies 1 tot {MAX_TEAMS} teams.")
+        raise RuleViolation("room/team_count", "Choose 1 to %(n)s teams.", n=MAX_TEAMS)
     names = [" ".join(n.split()) for n in spec.team_names]
     if any(not n or len(n) > 60 for n in names) or len(set(names)) != len(names):
-        raise RuleViolation("room/team_names", "Teamnamen: verschillend, niet leeg, hooguit 60 tekens.")
+        raise RuleViolation("room/team_names", "Team names: different, not empty, at most 60 characters.")
     for _ in range(5):  # a code collision is astronomically rare; try again rather than fail
         try:
             with db.transaction() as session:
@@ -55,12 +70,18 @@ def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str
                 cards = list(deck.content["cards"])
                 count = spec.cards or len(cards)
                 if not 1 <= count <= len(cards):
-                    raise RuleViolation("room/card_count", f"Kies 1 tot {len(cards)} kaarten.")
+                    raise RuleViolation("room/card_count", "Choose 1 to %(n)s cards.", n=len(cards))
                 chosen = _rng.sample(cards, count) if spec.shuffle else cards[:count]
                 roles = list(spec.roles or DEFAULT_ROLES.get(deck.language, DEFAULT_ROLES["nl"]))
+                if len(roles) > 20 or any(not r or len(r) > 60 for r in roles) or len(set(roles)) != len(roles):
+                    raise RuleViolation("room/roles", "Roles: 1 to 20, different, each at most 60 characters.")
+                previous = None
+                if spec.previous_room_code:
+                    previous = owned_room(session, facilitator_id, spec.previous_room_code) if facilitator_id else None
                 room = RoomRecord(
                     code=new_join_code(_rng), title=spec.title.strip() or deck.title, language=deck.language,
                     facilitator_id=facilitator_id, deck_id=deck.id, roles=roles, cards_total=count,
+                    settings=spec.settings.as_dict(), previous_room_id=previous.id if previous else None,
                 )
                 session.add(room)
                 session.flush()
@@ -69,13 +90,13 @@ def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str
                 return room.code
         except IntegrityError:
             continue
-    raise RuleViolation("server/busy", "Kon geen unieke code maken; probeer het opnieuw.")
+    raise RuleViolation("server/busy", "Could not make a unique code; please try again.")
 
 
 def latest_deck(session: Session, slug: str) -> DeckRecord:
     deck = session.scalar(select(DeckRecord).where(DeckRecord.slug == slug).order_by(DeckRecord.version.desc()).limit(1))
     if deck is None:
-        raise RuleViolation("deck/not_found", f"Onbekend spel '{slug}'.")
+        raise RuleViolation("deck/not_found", "Unknown deck '%(slug)s'.", slug=slug)
     return deck
 
 
@@ -83,7 +104,7 @@ def find_room(session: Session, typed_code: str) -> RoomRecord:
     code = normalise_join_code(typed_code or "")
     room = session.scalar(select(RoomRecord).where(RoomRecord.code == code)) if code else None
     if room is None:
-        raise RuleViolation("room/not_found", "Geen sessie met deze code. Controleer de code.")
+        raise RuleViolation("room/not_found", "No session with this code. Check the code.")
     return room
 
 
@@ -103,31 +124,37 @@ def lobby(db: Database, typed_code: str) -> dict:
 @retried
 def take_seat(
     db: Database, typed_code: str, name: str, role: str, team_position: int | None, online: frozenset[int] = frozenset(),
+    observer: bool = False,
 ) -> tuple[str, Seat, Outcome]:
     """A player joins: a new seat in the chosen team (or the smallest); returns the secret token."""
     name = " ".join(name.split())
     if not 1 <= len(name) <= 40:
-        raise RuleViolation("seat/invalid_name", "Kies een naam van 1 tot 40 tekens (een schuilnaam mag).")
+        raise RuleViolation("seat/invalid_name", "Choose a name of 1 to 40 characters (a nickname is fine).")
     token = secrets.token_urlsafe(32)
     with db.transaction() as session:
         room = find_room(session, typed_code)
         if not room.is_open:
-            raise RuleViolation("room/closed", "Deze sessie is afgelopen.")
+            raise RuleViolation("room/closed", "This session has ended.")
+        if room.locked:
+            raise RuleViolation("room/locked", "The facilitator has closed the session to new participants.")
         if role not in room.roles:
-            raise RuleViolation("seat/invalid_role", "Kies een van de rollen van deze sessie.")
+            raise RuleViolation("seat/invalid_role", "Choose one of this session's roles.")
         # Lock the room's teams: simultaneous joins are balanced one after the other.
         session.scalars(select(TeamRecord).where(TeamRecord.room_id == room.id).with_for_update()).all()
         sizes = dict(session.execute(
-            select(PlayerRecord.team_id, func.count()).where(PlayerRecord.room_id == room.id).group_by(PlayerRecord.team_id)).all())
+            select(PlayerRecord.team_id, func.count())
+            .where(PlayerRecord.room_id == room.id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False))
+            .group_by(PlayerRecord.team_id)).all())
         if team_position is None:
             team = min(room.teams, key=lambda t: (sizes.get(t.id, 0), t.position))
         else:
             team = next((t for t in room.teams if t.position == team_position), None)
             if team is None:
-                raise RuleViolation("seat/invalid_team", "Dit team bestaat niet in deze sessie.")
+                raise RuleViolation("seat/invalid_team", "This team does not exist in this session.")
         if sizes.get(team.id, 0) >= MAX_PLAYERS_PER_TEAM:
-            raise RuleViolation("seat/team_full", "Dit team is vol; kies een ander team.")
-        player = PlayerRecord(room_id=room.id, team_id=team.id, token_hash=hash_token(token), display_name=name, role=role)
+            raise RuleViolation("seat/team_full", "This team is full; choose another team.")
+        player = PlayerRecord(room_id=room.id, team_id=team.id, token_hash=hash_token(token), display_name=name, role=role,
+                              observer=observer)
         session.add(player)
         session.flush()
         save_team(session, team)  # joining changes who must vote: one writer per team
@@ -143,7 +170,7 @@ def seat_for_token(db: Database, token: str) -> Seat | None:
         row = session.execute(
             select(PlayerRecord.id, PlayerRecord.team_id, PlayerRecord.room_id, RoomRecord.code)
             .join(RoomRecord, RoomRecord.id == PlayerRecord.room_id)
-            .where(PlayerRecord.token_hash == hash_token(token))
+            .where(PlayerRecord.token_hash == hash_token(token), PlayerRecord.removed_at.is_(None))
         ).first()
         return Seat(*row) if row else None
 
@@ -155,10 +182,21 @@ def seat_state(db: Database, seat: Seat, online: frozenset[int] = frozenset()) -
         return {"team": team_view(snap), "seat": seat_view(snap, seat.player_id)}
 
 
+def spec_of_room(db: Database, facilitator_id: int, typed_code: str) -> RoomSpec:
+    """A new room like this one, linked to it: the six-month follow-up."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        return RoomSpec(
+            deck_slug=room.deck.slug, team_names=tuple(t.name for t in room.teams), title=room.title,
+            cards=room.cards_total, roles=tuple(room.roles), settings=RoomSettings.from_dict(room.settings),
+            previous_room_code=room.code,
+        )
+
+
 def owned_room(session: Session, facilitator_id: int, typed_code: str) -> RoomRecord:
     room = find_room(session, typed_code)
     if room.facilitator_id != facilitator_id:
-        raise RuleViolation("room/not_your_room", "Dit is niet jouw sessie.")
+        raise RuleViolation("room/not_your_room", "This is not your session.")
     return room
 
 
@@ -166,17 +204,34 @@ def room_overview(db: Database, facilitator_id: int, typed_code: str, online: fr
     """The facilitator's live view: every team's phase, progress and who voted (never what)."""
     with db.transaction() as session:
         room = owned_room(session, facilitator_id, typed_code)
-        return overview(session, room, online)
+        result = overview(session, room, online)
+        # For the facilitator only (never on the big screen): counts, never who.
+        result["comfort"] = comfort_of_teams(session, [t.id for t in room.teams])
+        result["submissions"] = new_submissions(session, room.id)
+        return result
+
+
+def new_submissions(session: Session, room_id: int) -> int:
+    """How many dilemmas players of the room brought in that the facilitator has not reviewed yet."""
+    return session.scalar(select(func.count()).select_from(SubmissionRecord).where(
+        SubmissionRecord.room_id == room_id, SubmissionRecord.status == "new")) or 0
+
+
+def screen_overview(db: Database, typed_code: str, online: frozenset[int] = frozenset()) -> dict:
+    """The big screen's view: the same as the facilitator's overview (it holds no individual votes)."""
+    with db.transaction() as session:
+        return overview(session, find_room(session, typed_code), online)
 
 
 def overview(session: Session, room: RoomRecord, online: frozenset[int]) -> dict:
-    teams = []
-    for team in room.teams:
-        view = team_view(load_snapshot(session, team, online))
-        teams.append({k: view[k] for k in ("team", "phase", "round", "rounds_done", "cards_total", "players", "votes_cast", "card", "decisions", "turn_player_id")})
+    """The facilitator's live view of the whole room: every team's view (never individual votes)."""
+    teams = [team_view(load_snapshot(session, team, online)) for team in room.teams]
     return {
         "room": {"code": room.code, "title": room.title, "open": room.is_open, "cards_total": room.cards_total,
-                 "deck": room.deck.title, "language": room.language},
+                 "deck": room.deck.title, "language": room.language, "paused": room.paused, "locked": room.locked,
+                 "message": room.message, "settings": RoomSettings.from_dict(room.settings).as_dict(),
+                 "themes": list(room.deck.content.get("themes", []))},
+        "cards": [{"position": c.position, "title": c.card["title"], "themes": c.card.get("themes", [])} for c in room.cards],
         "teams": teams,
     }
 

@@ -1,91 +1,339 @@
 """Read a team from the database into the rules' values: TeamState and TeamSnapshot."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from game.decks import card_from_data
-from game.rules.phases import Phase
+from game.rules.alerts import comfort_alerts, comfort_flags
+from game.rules.cards import CardKind
+from game.rules.phases import BALLOT, Phase
+from game.rules.points import ArgumentFact, RoundFacts
+from game.rules.settings import RoomSettings
 from game.rules.turns import TeamState
 from game.rules.views import ArgumentInfo, DecisionInfo, SeatInfo, TeamSnapshot
 from game.store.models import (
-    ArgumentRecord, DecisionRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord,
-    VoteRecord,
+    ArgumentRecord, ComfortRecord, DecisionRecord, HelpfulMarkRecord, PlayerRecord, RoomCardRecord, RoomRecord,
+    RoundRecord, TeamRecord, VoteRecord, utcnow,
 )
 
 
-def current_round(session: Session, team: TeamRecord) -> RoundRecord | None:
-    """The round in play (a card is drawn and not yet decided), if any."""
-    if Phase(team.phase) in (Phase.DRAW, Phase.FINISHED):
-        return None
-    return session.scalar(select(RoundRecord).where(RoundRecord.team_id == team.id, RoundRecord.number == team.rounds_done + 1))
+def active_players(session: Session, team_id: int) -> list[PlayerRecord]:
+    """The team's seats in seat order (removed players are gone; observers included)."""
+    return list(session.scalars(
+        select(PlayerRecord).where(PlayerRecord.team_id == team_id, PlayerRecord.removed_at.is_(None)).order_by(PlayerRecord.id)))
 
 
-def load_team_state(session: Session, team: TeamRecord) -> tuple[TeamState, RoundRecord | None]:
-    """The pure state the rules judge, plus the current round record (for writing)."""
-    room = session.get(RoomRecord, team.room_id)
-    player_ids = tuple(session.scalars(select(PlayerRecord.id).where(PlayerRecord.team_id == team.id).order_by(PlayerRecord.id)))
-    rnd = current_round(session, team)
-    card = voter_ids = None
+# The snapshot is read once per action (every vote), so it is read with a fixed set of Core
+# queries, one per table for the whole team, built once here (their SQL is compiled once and
+# cached). See docs/benchmarks.md: the ORM version cost ~17 queries and most of a vote's CPU.
+_rooms, _teams, _players = RoomRecord.__table__, TeamRecord.__table__, PlayerRecord.__table__
+_rounds, _cards, _votes = RoundRecord.__table__, RoomCardRecord.__table__, VoteRecord.__table__
+_arguments, _marks, _decided = ArgumentRecord.__table__, HelpfulMarkRecord.__table__, DecisionRecord.__table__
+
+_Q_ROOM = select(_rooms.c.is_open, _rooms.c.cards_total, _rooms.c.paused, _rooms.c.settings).where(
+    _rooms.c.id == bindparam("room_id"))
+_Q_TEAM_ROOM = select(
+    _teams.c.id, _teams.c.room_id, _teams.c.name, _teams.c.phase, _teams.c.rounds_done, _teams.c.deadline_at,
+    _teams.c.phase_started_at, _rooms.c.code, _rooms.c.title, _rooms.c.language, _rooms.c.roles, _rooms.c.is_open,
+    _rooms.c.cards_total, _rooms.c.paused, _rooms.c.settings, _rooms.c.message,
+).join(_rooms, _rooms.c.id == _teams.c.room_id).where(_teams.c.id == bindparam("team_id"))
+_Q_PLAYERS = select(_players.c.id, _players.c.display_name, _players.c.role, _players.c.observer).where(
+    _players.c.team_id == bindparam("team_id"), _players.c.removed_at.is_(None)).order_by(_players.c.id)
+_Q_ROUND_CARD = select(_rounds.c.id, _rounds.c.number, _rounds.c.turn_player_id, _rounds.c.voter_ids, _cards.c.card).join(
+    _cards, _cards.c.id == _rounds.c.room_card_id).where(
+    _rounds.c.team_id == bindparam("team_id"), _rounds.c.number == bindparam("number"))
+_Q_VOTERS = select(_votes.c.player_id).where(_votes.c.round_id == bindparam("round_id"), _votes.c.ballot == bindparam("ballot"))
+# Every round of the team with its card and decision (points and the decisions list)...
+_Q_TEAM_ROUNDS = select(
+    _rounds.c.id, _rounds.c.number, _cards.c.card, _decided.c.id.label("decision_id"), _decided.c.position,
+    _decided.c.rationale, _decided.c.action_what, _decided.c.action_owner, _decided.c.action_due, _decided.c.decided_by,
+).join(_cards, _cards.c.id == _rounds.c.room_card_id).outerjoin(_decided, _decided.c.round_id == _rounds.c.id).where(
+    _rounds.c.team_id == bindparam("team_id")).order_by(_rounds.c.id)
+# ... and their votes, arguments and helpful marks (the current round's are among them).
+_Q_TEAM_VOTES = select(_votes.c.round_id, _votes.c.ballot, _votes.c.player_id, _votes.c.choice, _votes.c.prediction).join(
+    _rounds, _rounds.c.id == _votes.c.round_id).where(_rounds.c.team_id == bindparam("team_id")).order_by(_votes.c.id)
+_Q_TEAM_ARGUMENTS = select(_arguments.c.round_id, _arguments.c.id, _arguments.c.player_id, _arguments.c.stance,
+                           _arguments.c.text).join(_rounds, _rounds.c.id == _arguments.c.round_id).where(
+    _rounds.c.team_id == bindparam("team_id")).order_by(_arguments.c.id)
+_Q_TEAM_MARKS = select(_arguments.c.round_id, _marks.c.argument_id, _marks.c.player_id).join(
+    _arguments, _arguments.c.id == _marks.c.argument_id).join(_rounds, _rounds.c.id == _arguments.c.round_id).where(
+    _rounds.c.team_id == bindparam("team_id")).order_by(_marks.c.id)
+
+# The same for the round in play only (the history above is cached).
+_Q_ROUND_VOTES = select(_votes.c.round_id, _votes.c.ballot, _votes.c.player_id, _votes.c.choice, _votes.c.prediction).where(
+    _votes.c.round_id == bindparam("round_id")).order_by(_votes.c.id)
+_Q_ROUND_ARGUMENTS = select(_arguments.c.round_id, _arguments.c.id, _arguments.c.player_id, _arguments.c.stance,
+                            _arguments.c.text).where(_arguments.c.round_id == bindparam("round_id")).order_by(_arguments.c.id)
+_Q_ROUND_MARKS = select(_arguments.c.round_id, _marks.c.argument_id, _marks.c.player_id).join(
+    _arguments, _arguments.c.id == _marks.c.argument_id).where(_arguments.c.round_id == bindparam("round_id")).order_by(_marks.c.id)
+
+
+def _in_play(phase: Phase) -> bool:
+    return phase not in (Phase.DRAW, Phase.FINISHED)
+
+
+def load_team_state(session: Session, team: TeamRecord) -> tuple[TeamState, Row | None]:
+    """The pure state the rules judge, plus the round in play (a card drawn, not yet decided) as a
+    row (id, number, turn_player_id, voter_ids, card): writes to it are Core UPDATEs by id."""
+    session.flush()  # Core queries do not autoflush
+    room = session.execute(_Q_ROOM, {"room_id": team.room_id}).one()
+    players = session.execute(_Q_PLAYERS, {"team_id": team.id}).all()
+    # One joined query for the round and its card: this runs for every vote (docs/benchmarks.md).
+    rnd = session.execute(_Q_ROUND_CARD, {"team_id": team.id, "number": team.rounds_done + 1}).one_or_none() \
+        if _in_play(Phase(team.phase)) else None
+    card = None
+    voter_ids: frozenset[int] = frozenset()
+    eligible = None
     if rnd is not None:
-        card = card_from_data(session.get(RoomCardRecord, rnd.room_card_id).card)
-        voter_ids = frozenset(session.scalars(select(VoteRecord.player_id).where(VoteRecord.round_id == rnd.id, VoteRecord.ballot == 1)))
+        card = card_from_data(rnd.card)
+        ballot = BALLOT.get(Phase(team.phase), 1)
+        voter_ids = frozenset(session.execute(_Q_VOTERS, {"round_id": rnd.id, "ballot": ballot}).scalars())
+        eligible = frozenset(rnd.voter_ids) if rnd.voter_ids is not None else None
     state = TeamState(
         room_open=room.is_open,
         phase=Phase(team.phase),
-        player_ids=player_ids,
+        player_ids=tuple(p.id for p in players if not p.observer),
         rounds_done=team.rounds_done,
         cards_total=room.cards_total,
         round_number=rnd.number if rnd else None,
         card=card,
         turn_player_id=rnd.turn_player_id if rnd else None,
-        voter_ids=voter_ids or frozenset(),
+        voter_ids=voter_ids,
+        eligible_ids=eligible,
+        paused=room.paused,
+        settings=RoomSettings.from_dict(room.settings),
     )
     return state, rnd
 
 
-def load_snapshot(session: Session, team: TeamRecord, online: set[int] | frozenset[int] = frozenset()) -> TeamSnapshot:
-    """Everything a view of this team may draw on (the view functions decide what is shown)."""
-    state, rnd = load_team_state(session, team)
-    room = session.get(RoomRecord, team.room_id)
-    players = session.scalars(select(PlayerRecord).where(PlayerRecord.team_id == team.id).order_by(PlayerRecord.id))
-    seats = tuple(SeatInfo(p.id, p.display_name, p.role, p.id in online) for p in players)
-    votes: tuple[tuple[int, int], ...] = ()
+def load_snapshot(session: Session, team: TeamRecord, online: set[int] | frozenset[int] = frozenset(),
+                  now: dt.datetime | None = None) -> TeamSnapshot:
+    """Everything a view of this team may draw on (the view functions decide what is shown).
+
+    Reads the team's row afresh (changes made in this transaction included), so a caller need not
+    expire `team` first."""
+    session.flush()  # Core queries do not autoflush
+    team_id = team.id
+    row = session.execute(_Q_TEAM_ROOM, {"team_id": team_id}).one()
+    phase = Phase(row.phase)
+    players = session.execute(_Q_PLAYERS, {"team_id": team_id}).all()
+    rnd = session.execute(_Q_ROUND_CARD, {"team_id": team_id, "number": row.rounds_done + 1}).one_or_none() \
+        if _in_play(phase) else None
+    history, votes_of, args_of, marks_of = _history_and_current(session, team, row, rnd)
+    settings = RoomSettings.from_dict(row.settings)
+
+    card = None
+    votes: dict[int, tuple[tuple[int, int, int | None], ...]] = {1: (), 2: ()}
     arguments: tuple[ArgumentInfo, ...] = ()
+    voter_ids: frozenset[int] = frozenset()
+    eligible = None
     if rnd is not None:
-        votes = tuple(session.execute(
-            select(VoteRecord.player_id, VoteRecord.choice).where(VoteRecord.round_id == rnd.id, VoteRecord.ballot == 1)
-        ).all())
+        card = card_from_data(rnd.card)
+        current = votes_of.get(rnd.id, ())
+        for ballot in (1, 2):
+            votes[ballot] = tuple((v.player_id, v.choice, v.prediction) for v in current if v.ballot == ballot)
+        voter_ids = frozenset(pid for pid, _, _ in votes[BALLOT.get(phase, 1)])
+        eligible = frozenset(rnd.voter_ids) if rnd.voter_ids is not None else None
+        helpful: dict[int, set[int]] = {}
+        for m in marks_of.get(rnd.id, ()):
+            helpful.setdefault(m.argument_id, set()).add(m.player_id)
         arguments = tuple(
-            ArgumentInfo(a.id, a.player_id, _stance_out(a.stance), a.text)
-            for a in session.scalars(select(ArgumentRecord).where(ArgumentRecord.round_id == rnd.id).order_by(ArgumentRecord.id))
+            ArgumentInfo(a.id, a.player_id, _stance_out(a.stance), a.text, frozenset(helpful.get(a.id, ())))
+            for a in args_of.get(rnd.id, ())
         )
+    state = TeamState(
+        room_open=row.is_open,
+        phase=phase,
+        player_ids=tuple(p.id for p in players if not p.observer),
+        rounds_done=row.rounds_done,
+        cards_total=row.cards_total,
+        round_number=rnd.number if rnd else None,
+        card=card,
+        turn_player_id=rnd.turn_player_id if rnd else None,
+        voter_ids=voter_ids,
+        eligible_ids=eligible,
+        paused=row.paused,
+        settings=settings,
+    )
+    seats = tuple(SeatInfo(p.id, p.display_name, p.role, p.id in online, p.observer) for p in players)
+    now = now or utcnow()
+    seconds_left = max(0, int((row.deadline_at - now).total_seconds())) if row.deadline_at else None
+    facts = [*history.facts, *_facts([_Undecided(rnd.id, rnd.card)], votes_of, args_of, marks_of)] if rnd else history.facts
     return TeamSnapshot(
-        room_code=room.code, room_title=room.title, language=room.language, roles=tuple(room.roles),
-        team_id=team.id, team_name=team.name, state=state, seats=seats, votes=votes,
-        arguments=arguments, decisions=_decisions(session, team, room.language),
+        room_code=row.code, room_title=row.title, language=row.language, roles=tuple(row.roles),
+        team_id=team_id, team_name=row.name, state=state, seats=seats, votes=votes[1], votes2=votes[2],
+        arguments=arguments, decisions=history.decisions,
+        message=row.message, seconds_left=seconds_left,
+        phase_seconds=int((now - row.phase_started_at).total_seconds()) if row.phase_started_at else None,
+        facts=tuple(facts) if settings.points else (), comfort_due=_comfort_due(session, row, settings),
     )
 
 
-def _decisions(session: Session, team: TeamRecord, language: str) -> tuple[DecisionInfo, ...]:
-    rows = session.execute(
-        select(RoundRecord.number, RoomCardRecord.card, DecisionRecord)
-        .join(DecisionRecord, DecisionRecord.round_id == RoundRecord.id)
-        .join(RoomCardRecord, RoomCardRecord.id == RoundRecord.room_card_id)
-        .where(RoundRecord.team_id == team.id)
-        .order_by(RoundRecord.number)
-    ).all()
+@dataclass(frozen=True)
+class _History:
+    """A team's rounds up to rounds_done (decided or skipped), as the snapshot uses them."""
+
+    facts: tuple[RoundFacts, ...]
+    decisions: tuple[DecisionInfo, ...]
+
+
+class _Undecided(NamedTuple):
+    """The round in play, shaped like a row of _Q_TEAM_ROUNDS for _facts()."""
+
+    id: int
+    card: dict
+    decided_by: int | None = None
+    action_what: str | None = None
+
+
+# Rounds up to rounds_done never change again, yet every vote's snapshot needs their points facts
+# and decisions: read them once per round instead of once per action (docs/benchmarks.md). The key
+# includes the database and the room's random code, so a reused team id cannot hit a stale entry.
+_HISTORY: OrderedDict[tuple, _History] = OrderedDict()
+_HISTORY_LOCK = threading.Lock()
+HISTORY_ENTRIES = 4096
+_NO_HISTORY = _History((), ())
+
+
+def _history_and_current(session: Session, team: TeamRecord, row: Row, rnd: Row | None) -> tuple[_History, dict, dict, dict]:
+    """The team's history, and the round in play's votes, arguments and marks grouped by round id."""
+    if not row.rounds_done:
+        return _NO_HISTORY, *_current_rows(session, rnd)
+    key = (str(session.get_bind().url), row.code, row.id, row.rounds_done, row.language)
+    with _HISTORY_LOCK:
+        history = _HISTORY.get(key)
+        if history is not None:
+            _HISTORY.move_to_end(key)
+    if history is not None:
+        return history, *_current_rows(session, rnd)
+    team_id = row.id
+    rounds = session.execute(_Q_TEAM_ROUNDS, {"team_id": team_id}).all()
+    votes_of = _by_round(session.execute(_Q_TEAM_VOTES, {"team_id": team_id}).all())
+    all_args = session.execute(_Q_TEAM_ARGUMENTS, {"team_id": team_id}).all()
+    args_of = _by_round(all_args)
+    marks_of = _by_round(session.execute(_Q_TEAM_MARKS, {"team_id": team_id}).all() if all_args else [])
+    past = [r for r in rounds if r.number <= row.rounds_done]
+    history = _History(tuple(_facts(past, votes_of, args_of, marks_of)), _decisions_of(past, row.language))
+    # Only a history this transaction did not change (no decision or skip in it) is known committed.
+    if row.rounds_done == team.rounds_done:
+        with _HISTORY_LOCK:
+            _HISTORY[key] = history
+            while len(_HISTORY) > HISTORY_ENTRIES:
+                _HISTORY.popitem(last=False)
+    return history, votes_of, args_of, marks_of
+
+
+def _current_rows(session: Session, rnd: Row | None) -> tuple[dict, dict, dict]:
+    if rnd is None:
+        return {}, {}, {}
+    params = {"round_id": rnd.id}
+    args = session.execute(_Q_ROUND_ARGUMENTS, params).all()
+    return ({rnd.id: session.execute(_Q_ROUND_VOTES, params).all()}, {rnd.id: args},
+            {rnd.id: session.execute(_Q_ROUND_MARKS, params).all() if args else []})
+
+
+def _facts(rounds: list, votes_of: dict, args_of: dict, marks_of: dict) -> list[RoundFacts]:
+    """round_facts() from rows already read for the snapshot, grouped by round."""
     result = []
-    for number, card_data, decision in rows:
-        card = card_from_data(card_data)
+    for r in rounds:
+        first = [v for v in votes_of.get(r.id, ()) if v.ballot == 1]
+        result.append(RoundFacts(
+            kind=CardKind(r.card["kind"]),
+            votes={v.player_id: v.choice for v in first},
+            predictions={v.player_id: v.prediction for v in first if v.prediction is not None},
+            arguments=tuple(ArgumentFact(a.id, a.player_id, _stance_out(a.stance)) for a in args_of.get(r.id, ())),
+            helpful=tuple((m.argument_id, m.player_id) for m in marks_of.get(r.id, ())),
+            decided_by=r.decided_by, with_action=bool(r.action_what),
+        ))
+    return result
+
+
+def _by_round(rows) -> dict[int, list]:  # noqa: ANN001
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.round_id, []).append(row)
+    return grouped
+
+
+def _decisions_of(rounds: list, language: str) -> tuple[DecisionInfo, ...]:
+    """The team's decisions in round order, from the rows already read for the snapshot."""
+    result = []
+    for r in sorted((r for r in rounds if r.decision_id is not None), key=lambda r: r.number):
+        card = card_from_data(r.card)
         labels = dict(zip(card.choices(), card.choice_labels(language)))
         result.append(DecisionInfo(
-            round_number=number, card_title=card.title, position=decision.position,
-            position_label=labels.get(decision.position) if decision.position is not None else None,
-            rationale=decision.rationale, action_what=decision.action_what,
-            action_owner=decision.action_owner, action_due=decision.action_due,
+            round_number=r.number, card_title=card.title, position=r.position,
+            position_label=labels.get(r.position) if r.position is not None else None,
+            rationale=r.rationale, action_what=r.action_what, action_owner=r.action_owner, action_due=r.action_due,
         ))
     return tuple(result)
+
+
+def round_facts(session: Session, team_id: int) -> list[RoundFacts]:
+    """The team's decided rounds as the points rules see them (one query per table, not per round)."""
+    rounds = session.execute(
+        select(RoundRecord.id, RoomCardRecord.card, DecisionRecord.decided_by, DecisionRecord.action_what)
+        .join(RoomCardRecord, RoomCardRecord.id == RoundRecord.room_card_id)
+        .outerjoin(DecisionRecord, DecisionRecord.round_id == RoundRecord.id)
+        .where(RoundRecord.team_id == team_id)).all()
+    if not rounds:
+        return []
+    ids = [r[0] for r in rounds]
+    votes = session.execute(select(VoteRecord.round_id, VoteRecord.player_id, VoteRecord.choice, VoteRecord.prediction)
+                            .where(VoteRecord.round_id.in_(ids), VoteRecord.ballot == 1)).all()
+    args = session.execute(select(ArgumentRecord.round_id, ArgumentRecord.id, ArgumentRecord.player_id, ArgumentRecord.stance)
+                           .where(ArgumentRecord.round_id.in_(ids))).all()
+    marks = session.execute(select(ArgumentRecord.round_id, HelpfulMarkRecord.argument_id, HelpfulMarkRecord.player_id)
+                            .join(ArgumentRecord, ArgumentRecord.id == HelpfulMarkRecord.argument_id)
+                            .where(ArgumentRecord.round_id.in_(ids))).all()
+    result = []
+    for round_id, card, decided_by, action in rounds:
+        result.append(RoundFacts(
+            kind=CardKind(card["kind"]),
+            votes={pid: c for rid, pid, c, _ in votes if rid == round_id},
+            predictions={pid: p for rid, pid, _, p in votes if rid == round_id and p is not None},
+            arguments=tuple(ArgumentFact(aid, pid, _stance_out(st)) for rid, aid, pid, st in args if rid == round_id),
+            helpful=tuple((aid, pid) for rid, aid, pid in marks if rid == round_id),
+            decided_by=decided_by, with_action=bool(action),
+        ))
+    return result
+
+
+def _comfort_due(session: Session, team: TeamRecord, settings: RoomSettings) -> tuple[int, frozenset[int]] | None:
+    """With 'can you live with it?' on: the last decided round and who has answered it."""
+    if not settings.comfort or team.rounds_done == 0:
+        return None
+    rnd = session.scalar(select(RoundRecord).where(RoundRecord.team_id == team.id, RoundRecord.number == team.rounds_done))
+    if rnd is None or rnd.skipped:
+        return None
+    answered = frozenset(session.scalars(select(ComfortRecord.player_id).where(ComfortRecord.round_id == rnd.id)))
+    return rnd.number, answered
+
+
+def low_comfort_count(session: Session, team_id: int, threshold: int = 2) -> int:
+    return session.scalar(select(func.count()).select_from(ComfortRecord).join(RoundRecord)
+                          .where(RoundRecord.team_id == team_id, ComfortRecord.score <= threshold)) or 0
+
+
+def comfort_of_teams(session: Session, team_ids: list[int]) -> list[dict]:
+    """'Can you live with it?' per team for the facilitator: counts and alerts, never who answered what."""
+    rows = session.execute(
+        select(RoundRecord.team_id, RoundRecord.number, RoomCardRecord.card, ComfortRecord.score)
+        .join(RoundRecord, RoundRecord.id == ComfortRecord.round_id)
+        .join(RoomCardRecord, RoomCardRecord.id == RoundRecord.room_card_id)
+        .where(RoundRecord.team_id.in_(team_ids)).order_by(RoundRecord.number)).all()
+    result = []
+    for team_id in team_ids:
+        flags = comfort_flags([(n, card["title"], score) for t, n, card, score in rows if t == team_id])
+        result.append({"team_id": team_id, **flags, "alerts": comfort_alerts(flags)})
+    return result
 
 
 def stance_in(stance: int | str | None) -> str | None:

@@ -1,96 +1,166 @@
-"""Use cases for a team's round: draw, vote, close the vote, argue, decide."""
+"""Use cases for a team's round: draw, vote (twice), argue, decide, and the phase timers."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from game.play.common import Outcome, Seat, retried, save_team
-from game.play.snapshots import load_snapshot, load_team_state, stance_in
+from game.play.snapshots import comfort_of_teams, load_snapshot, load_team_state, stance_in
 from game.rules import turns as rules
 from game.rules.errors import RuleViolation
-from game.rules.phases import Phase
-from game.rules.turns import Action, Actor
+from game.rules.phases import AFTER_VOTE, BALLOT, Phase
+from game.rules.settings import RoomSettings
+from game.rules.turns import Action, Actor, TeamState
 from game.rules.views import seat_view, team_view
 from game.store.db import Database
 from game.store.models import (
-    ArgumentRecord, DecisionRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord, utcnow,
+    ArgumentRecord, ComfortRecord, DecisionRecord, HelpfulMarkRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord,
+    VoteRecord, utcnow,
 )
 
 Online = frozenset[int]
+_VOTES, _ROUNDS = VoteRecord.__table__, RoundRecord.__table__
+_INSERT_VOTE = insert(_VOTES)  # built once: values come with each execution (no per-vote cache-key walk)
 
 
-def _team(session: Session, team_id: int) -> TeamRecord:
+def lock_team(session: Session, team_id: int) -> TeamRecord:
     """Load the team and lock its row (PostgreSQL): one writer per team at a time, across processes.
     SQLite needs no row lock: BEGIN IMMEDIATE already serialises writers."""
     team = session.get(TeamRecord, team_id, with_for_update=True)
     if team is None:
-        raise RuleViolation("team/not_found", "Dit team bestaat niet.")
+        raise RuleViolation("team/not_found", "This team does not exist.")
     return team
 
 
-def _outcome(session: Session, team: TeamRecord, online: Online, player_id: int | None, **reply: object) -> Outcome:
+_TEAMS = TeamRecord.__table__
+_Q_LOCK_TEAM = select(_TEAMS.c.id, _TEAMS.c.room_id, _TEAMS.c.phase, _TEAMS.c.rounds_done, _TEAMS.c.version,
+                      _TEAMS.c.deadline_at).where(_TEAMS.c.id == bindparam("team_id")).with_for_update()
+
+
+def lock_team_row(session: Session, team_id: int) -> Row:
+    """lock_team as a Core row with the fields the players' use cases read: the ORM's identity-map
+    load was a sixth of a vote's CPU (docs/benchmarks.md). Writes go through save_team."""
+    team = session.execute(_Q_LOCK_TEAM, {"team_id": team_id}).one_or_none()
+    if team is None:
+        raise RuleViolation("team/not_found", "This team does not exist.")
+    return team
+
+
+def outcome(session: Session, team: TeamRecord, online: Online, player_id: int | None, **reply: object) -> Outcome:
     """Re-read the team after the change and package the views to send after commit."""
-    session.flush()
-    session.expire(team)
-    snap = load_snapshot(session, team, online)
+    snap = load_snapshot(session, team, online)  # flushes, and reads the team's row afresh
     if player_id is not None:
         reply["seat"] = seat_view(snap, player_id)
     return Outcome(reply={"ok": True, **reply}, team_views={team.id: team_view(snap)}, room_ids={team.room_id})
 
 
-@retried
-def draw_card(db: Database, seat: Seat, round_number: int, online: Online = frozenset()) -> Outcome:
-    """The turn player draws the next card; voting opens for the whole team."""
-    with db.transaction() as session:
-        return _draw(session, _team(session, seat.team_id), Actor(player_id=seat.player_id), round_number, online)
+def enter_phase(session: Session, team: TeamRecord, phase: Phase, settings: RoomSettings, **changes: object) -> None:
+    """Move the team to `phase`, starting its timer if the room has one for it."""
+    now = utcnow()
+    seconds = {Phase.VOTE: settings.vote_seconds, Phase.REVOTE: settings.vote_seconds,
+               Phase.DISCUSS: settings.discuss_seconds}.get(phase)
+    deadline = now + dt.timedelta(seconds=seconds) if seconds else None
+    save_team(session, team, phase=phase.value, phase_started_at=now, deadline_at=deadline, **changes)
 
 
-def _draw(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def draw(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
     phase = rules.draw_card(state, actor, round_number)
     card = session.scalar(select(RoomCardRecord).where(RoomCardRecord.room_id == team.room_id, RoomCardRecord.position == round_number))
-    session.add(RoundRecord(team_id=team.id, number=round_number, room_card_id=card.id, turn_player_id=state.next_turn_player()))
-    save_team(session, team, phase=phase.value)
-    return _outcome(session, team, online, actor.player_id)
+    session.add(RoundRecord(team_id=team.id, number=round_number, room_card_id=card.id,
+                            turn_player_id=state.next_turn_player(), voter_ids=list(state.player_ids)))
+    enter_phase(session, team, phase, state.settings)
+    return outcome(session, team, online, actor.player_id)
 
 
-@retried
-def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: Online = frozenset()) -> Outcome:
-    """A private vote (changeable until the reveal); the last vote of the team reveals them all."""
-    with db.transaction() as session:
-        team = _team(session, seat.team_id)
-        state, rnd = load_team_state(session, team)
-        complete = rules.cast_vote(state, Actor(player_id=seat.player_id), round_number, choice)
-        vote = session.scalar(select(VoteRecord).where(
-            VoteRecord.round_id == rnd.id, VoteRecord.player_id == seat.player_id, VoteRecord.ballot == 1))
-        if vote is None:
-            session.add(VoteRecord(round_id=rnd.id, player_id=seat.player_id, ballot=1, choice=choice))
-        else:
-            vote.choice, vote.cast_at = choice, utcnow()
-        if complete:
-            rnd.revealed_at = utcnow()
-            save_team(session, team, phase=Phase.DISCUSS.value)
-        else:
-            save_team(session, team)
-        return _outcome(session, team, online, seat.player_id, revealed=complete)
+def reveal(session: Session, team: TeamRecord, state: TeamState, rnd: Row, phase: Phase) -> None:
+    """Close the current ballot: its distribution becomes visible to the whole team at once."""
+    when = {"revealed_at" if state.phase is Phase.VOTE else "revote_revealed_at": utcnow()}
+    session.execute(update(_ROUNDS).where(_ROUNDS.c.id == rnd.id).values(**when))
+    enter_phase(session, team, phase, state.settings)
 
 
-@retried
-def close_vote(db: Database, seat: Seat, round_number: int, online: Online = frozenset()) -> Outcome:
-    """The turn player closes the vote with whoever has voted; the distribution is revealed."""
-    with db.transaction() as session:
-        return _close(session, _team(session, seat.team_id), Actor(player_id=seat.player_id), round_number, online)
-
-
-def _close(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def close(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, rnd = load_team_state(session, team)
     phase = rules.close_vote(state, actor, round_number)
-    rnd.revealed_at = utcnow()
-    save_team(session, team, phase=phase.value)
-    return _outcome(session, team, online, actor.player_id)
+    reveal(session, team, state, rnd, phase)
+    return outcome(session, team, online, actor.player_id)
+
+
+def start_revote(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+    state, _ = load_team_state(session, team)
+    enter_phase(session, team, rules.start_revote(state, actor, round_number), state.settings)
+    return outcome(session, team, online, actor.player_id)
+
+
+def start_decision(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+    state, _ = load_team_state(session, team)
+    enter_phase(session, team, rules.start_decision(state, actor, round_number), state.settings)
+    return outcome(session, team, online, actor.player_id)
+
+
+def skip(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+    state, rnd = load_team_state(session, team)
+    phase = rules.skip_card(state, actor, round_number)
+    session.execute(update(_ROUNDS).where(_ROUNDS.c.id == rnd.id).values(skipped=True))
+    enter_phase(session, team, phase, state.settings, rounds_done=team.rounds_done + 1)
+    return outcome(session, team, online, actor.player_id)
+
+
+# The moves a turn player sends and the facilitator may make for a team, by name.
+TEAM_MOVES = {"draw_card": draw, "close_vote": close, "start_revote": start_revote,
+              "start_decision": start_decision, "skip_card": skip}
+
+
+@retried
+def player_move(db: Database, seat: Seat, move: str, round_number: int, online: Online = frozenset()) -> Outcome:
+    """A turn player's move: draw_card, close_vote, start_revote or start_decision."""
+    with db.transaction() as session:
+        return TEAM_MOVES[move](session, lock_team_row(session, seat.team_id), Actor(player_id=seat.player_id), round_number, online)
+
+
+def draw_card(db: Database, seat: Seat, round_number: int, online: Online = frozenset()) -> Outcome:
+    """The turn player draws the next card; voting opens for the whole team."""
+    return player_move(db, seat, "draw_card", round_number, online)
+
+
+def close_vote(db: Database, seat: Seat, round_number: int, online: Online = frozenset()) -> Outcome:
+    """The turn player closes the vote with whoever has voted; the distribution is revealed."""
+    return player_move(db, seat, "close_vote", round_number, online)
+
+
+def start_decision(db: Database, seat: Seat, round_number: int, online: Online = frozenset()) -> Outcome:
+    """The turn player ends the discussion: the team records its decision next."""
+    return player_move(db, seat, "start_decision", round_number, online)
+
+
+@retried
+def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: Online = frozenset(),
+              prediction: int | None = None) -> Outcome:
+    """A private vote (changeable until the reveal); the last vote of the ballot reveals them all."""
+    with db.transaction() as session:
+        team = lock_team_row(session, seat.team_id)
+        state, rnd = load_team_state(session, team)
+        complete = rules.cast_vote(state, Actor(player_id=seat.player_id), round_number, choice, prediction)
+        ballot = BALLOT[state.phase]
+        # Core statements: one vote is the hottest write of the game (docs/benchmarks.md). The state's
+        # voter_ids are this ballot's voters, read under the team lock: they say whether to insert.
+        if seat.player_id not in state.voter_ids:
+            session.execute(_INSERT_VOTE, {"round_id": rnd.id, "player_id": seat.player_id, "ballot": ballot,
+                                           "choice": choice, "prediction": prediction})
+        else:
+            changes = {"choice": choice, "cast_at": utcnow()}
+            if prediction is not None:
+                changes["prediction"] = prediction
+            session.execute(update(_VOTES).where(_VOTES.c.round_id == rnd.id, _VOTES.c.player_id == seat.player_id,
+                                                 _VOTES.c.ballot == ballot).values(**changes))
+        if complete:
+            reveal(session, team, state, rnd, AFTER_VOTE[state.phase])
+        else:
+            save_team(session, team)
+        return outcome(session, team, online, seat.player_id, revealed=complete)
 
 
 @retried
@@ -100,31 +170,35 @@ def post_argument(
 ) -> Outcome:
     """A short argument for an option (or for/against a statement); a resent one counts once."""
     with db.transaction() as session:
-        team = _team(session, seat.team_id)
+        team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
         clean = rules.post_argument(state, Actor(player_id=seat.player_id), round_number, stance, text)
         existing = session.scalar(select(ArgumentRecord).where(ArgumentRecord.round_id == rnd.id, ArgumentRecord.client_id == client_id))
         if existing is not None:
             if existing.player_id != seat.player_id:
-                raise RuleViolation("argument/duplicate_id", "Dit argument-id is al gebruikt.")
-            return _outcome(session, team, online, seat.player_id, duplicate=True)
+                raise RuleViolation("argument/duplicate_id", "This argument id has already been used.")
+            return outcome(session, team, online, seat.player_id, duplicate=True)
         session.add(ArgumentRecord(round_id=rnd.id, player_id=seat.player_id, client_id=client_id, stance=stance_in(stance), text=clean))
         save_team(session, team)
-        return _outcome(session, team, online, seat.player_id)
+        return outcome(session, team, online, seat.player_id)
 
 
 @retried
-def start_decision(db: Database, seat: Seat, round_number: int, online: Online = frozenset()) -> Outcome:
-    """The turn player ends the discussion: the team records its decision next."""
+def mark_helpful(db: Database, seat: Seat, round_number: int, argument_id: int, online: Online = frozenset()) -> Outcome:
+    """A player taps 'helpful' on another player's argument (once; a second tap changes nothing)."""
     with db.transaction() as session:
-        return _start_decision(session, _team(session, seat.team_id), Actor(player_id=seat.player_id), round_number, online)
-
-
-def _start_decision(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
-    state, _ = load_team_state(session, team)
-    phase = rules.start_decision(state, actor, round_number)
-    save_team(session, team, phase=phase.value)
-    return _outcome(session, team, online, actor.player_id)
+        team = lock_team_row(session, seat.team_id)
+        state, rnd = load_team_state(session, team)
+        argument = session.get(ArgumentRecord, argument_id)
+        if argument is None or rnd is None or argument.round_id != rnd.id:
+            raise RuleViolation("argument/not_found", "This argument does not belong to this card.")
+        rules.mark_helpful(state, Actor(player_id=seat.player_id), round_number, argument.player_id)
+        exists = session.scalar(select(HelpfulMarkRecord.id).where(
+            HelpfulMarkRecord.argument_id == argument_id, HelpfulMarkRecord.player_id == seat.player_id))
+        if exists is None:
+            session.add(HelpfulMarkRecord(argument_id=argument_id, player_id=seat.player_id))
+        save_team(session, team)
+        return outcome(session, team, online, seat.player_id)
 
 
 @retried
@@ -134,7 +208,7 @@ def record_decision(
 ) -> Outcome:
     """The turn player records the shared position; the turn passes to the next player."""
     with db.transaction() as session:
-        team = _team(session, seat.team_id)
+        team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
         room = session.get(RoomRecord, team.room_id)
         phase = rules.record_decision(
@@ -144,22 +218,50 @@ def record_decision(
             action_what=action.what.strip() if action else None, action_owner=action.owner if action else None,
             action_due=action.due if action else None,
         ))
-        save_team(session, team, phase=phase.value, rounds_done=team.rounds_done + 1)
-        return _outcome(session, team, online, seat.player_id)
-
-
-# The moves a facilitator may make for a team (a turn player whose tablet died).
-_FACILITATOR_MOVES: dict[str, Callable[..., Outcome]] = {
-    "draw_card": _draw, "close_vote": _close, "start_decision": _start_decision,
-}
+        enter_phase(session, team, phase, state.settings, rounds_done=team.rounds_done + 1)
+        return outcome(session, team, online, seat.player_id)
 
 
 @retried
-def facilitator_move(db: Database, facilitator_id: int, team_id: int, move: str, round_number: int, online: Online = frozenset()) -> Outcome:
-    """The room's facilitator draws, closes a vote or starts the decision on a team's behalf."""
+def rate_comfort(db: Database, seat: Seat, round_number: int, score: int, online: Online = frozenset()) -> Outcome:
+    """'Can you live with it?': a private answer on the decision just recorded (changeable)."""
     with db.transaction() as session:
-        team = _team(session, team_id)
+        team = lock_team_row(session, seat.team_id)
+        state, _ = load_team_state(session, team)
+        rules.check_comfort(state, Actor(player_id=seat.player_id), round_number, score)
+        rnd = session.scalar(select(RoundRecord).where(RoundRecord.team_id == team.id, RoundRecord.number == round_number))
+        record = session.scalar(select(ComfortRecord).where(ComfortRecord.round_id == rnd.id, ComfortRecord.player_id == seat.player_id))
+        if record is None:
+            session.add(ComfortRecord(round_id=rnd.id, player_id=seat.player_id, score=score))
+        else:
+            record.score = score
+        save_team(session, team)
+        result = outcome(session, team, online, seat.player_id)
+        # The dashboard's flag: how many can hardly live with it (a count; the team never sees it).
+        result.notices.append((seat.room_code, "comfort", comfort_of_teams(session, [team.id])[0]))
+        return result
+
+
+@retried
+def expire_vote(db: Database, team_id: int, now: dt.datetime, online: Online = frozenset()) -> Outcome | None:
+    """A vote timer ran out: the vote closes with whoever voted (once, whichever process gets here first)."""
+    with db.transaction() as session:
+        team = lock_team_row(session, team_id)
         room = session.get(RoomRecord, team.room_id)
-        if room.facilitator_id != facilitator_id:
-            raise RuleViolation("room/not_your_room", "Dit is niet jouw sessie.")
-        return _FACILITATOR_MOVES[move](session, team, Actor(is_facilitator=True), round_number, online)
+        if team.deadline_at is None or team.deadline_at > now or room.paused or not room.is_open:
+            return None
+        state, rnd = load_team_state(session, team)
+        if state.phase not in BALLOT:
+            save_team(session, team, deadline_at=None)  # a discussion timer is only a guide
+            return None
+        if not state.voter_ids:
+            save_team(session, team, deadline_at=None)  # nobody voted: the turn player or facilitator decides
+            return outcome(session, team, online, None)
+        reveal(session, team, state, rnd, rules.close_vote(state, Actor(is_facilitator=True), state.round_number))
+        return outcome(session, team, online, None)
+
+
+def due_timers(db: Database, now: dt.datetime) -> list[int]:
+    """Teams whose phase timer has run out."""
+    with db.transaction() as session:
+        return list(session.scalars(select(TeamRecord.id).where(TeamRecord.deadline_at.is_not(None), TeamRecord.deadline_at <= now)))

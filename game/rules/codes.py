@@ -1,6 +1,8 @@
 """Join codes: short, unambiguous when read aloud or typed, and too many to guess."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import random
 
@@ -27,3 +29,9 @@ def display_join_code(code: str) -> str:
     """'KM4TQ8ZA' -> 'KM4T-Q8ZA': two halves are easier to read aloud."""
     half = LENGTH // 2
     return f"{code[:half]}-{code[half:]}"
+
+
+def screen_token(secret: str, code: str) -> str:
+    """The big-screen link's secret: derived from the server's key, so it needs no storage and
+    every process agrees on it; unguessable without the key."""
+    return hmac.new(secret.encode(), f"screen:{code}".encode(), hashlib.sha256).hexdigest()[:32]

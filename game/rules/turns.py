@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from game.rules.cards import Card, CardKind
 from game.rules.errors import RuleViolation
 from game.rules.phases import (
-    FACILITATOR_MOVES, MOVE_AREA, NEXT_PHASE, PHASE_MOVES, TURN_MOVES, Move, Phase,
+    AFTER_VOTE, BALLOT, FACILITATOR_MOVES, MOVE_AREA, NEXT_PHASE, PHASE_MOVES, PLENARY_FACILITATOR_MOVES, TURN_MOVES,
+    Move, Phase,
 )
+from game.rules.settings import RoomSettings
 
 STANCES_STATEMENT = ("for", "against")
+# A prediction on a statement card is a side of the scale: disagree (-1), neutral (0), agree (1).
+STATEMENT_SIDES = (-1, 0, 1)
 MAX_ARGUMENT_CHARS = 280
 MAX_RATIONALE_CHARS = 200
 MAX_ACTION_CHARS = 200
@@ -41,7 +45,19 @@ class TeamState:
     round_number: int | None = None      # the round in play, once a card is drawn
     card: Card | None = None
     turn_player_id: int | None = None    # the player whose turn the current round is
-    voter_ids: frozenset[int] = frozenset()
+    voter_ids: frozenset[int] = frozenset()    # who has voted in the current ballot
+    eligible_ids: frozenset[int] | None = None  # who may vote this round (seated at the draw); None = everyone
+    paused: bool = False
+    settings: RoomSettings = RoomSettings()
+
+    @property
+    def ballot(self) -> int:
+        return BALLOT.get(self.phase, 1)
+
+    def voters_needed(self) -> frozenset[int]:
+        """Whose vote completes the ballot: the players seated at the draw and still in the team."""
+        seated = frozenset(self.player_ids)
+        return seated if self.eligible_ids is None else self.eligible_ids & seated
 
     def next_turn_player(self) -> int | None:
         """Whose turn it is to draw: turns rotate through the team in seat order."""
@@ -63,26 +79,32 @@ def check_move(state: TeamState, move: Move, actor: Actor) -> None:
     """Raise RuleViolation unless `actor` may make `move` in `state`."""
     area = MOVE_AREA[move]
     if not state.room_open:
-        raise RuleViolation("room/closed", "Deze sessie is afgelopen; er kan niets meer worden gewijzigd.")
+        raise RuleViolation("room/closed", "This session has ended; nothing can be changed any more.")
     if move not in PHASE_MOVES[state.phase]:
-        raise RuleViolation(f"{area}/wrong_phase", f"Dat kan niet in de fase '{state.phase.value}'.")
+        raise RuleViolation(f"{area}/wrong_phase", "That is not possible in the phase '%(phase)s'.", phase=state.phase.value)
     if actor.is_facilitator:
         if move not in FACILITATOR_MOVES:
-            raise RuleViolation(f"{area}/not_allowed", "Alleen spelers kunnen dit doen.")
+            raise RuleViolation(f"{area}/not_allowed", "Only players can do this.")
         return
+    if state.paused:
+        raise RuleViolation("room/paused", "The facilitator has paused the game.")
     if actor.player_id not in state.player_ids:
-        raise RuleViolation("seat/not_in_team", "Je zit niet in dit team.")
+        raise RuleViolation("seat/not_in_team", "You are not (or no longer) a player in this team.")
+    if move is Move.SKIP_CARD:
+        raise RuleViolation("skip/not_allowed", "Only the facilitator can skip a card.")
+    if state.settings.plenary and move in PLENARY_FACILITATOR_MOVES:
+        raise RuleViolation(f"{area}/facilitator_drives", "In this session the facilitator takes the next step.")
     if move in TURN_MOVES:
         turn = state.turn_player_id if move is not Move.DRAW_CARD else state.next_turn_player()
         if actor.player_id != turn:
-            raise RuleViolation(f"{area}/not_your_turn", "Dat doet de speler die aan de beurt is.")
+            raise RuleViolation(f"{area}/not_your_turn", "The player whose turn it is does that.")
 
 
 def _check_round(state: TeamState, move: Move, round_number: int) -> None:
     expected = state.rounds_done + 1 if move is Move.DRAW_CARD else state.round_number
     if round_number != expected:
         area = MOVE_AREA[move]
-        raise RuleViolation(f"{area}/stale_round", f"Dit hoort bij ronde {round_number}; de ronde is nu {expected}.")
+        raise RuleViolation(f"{area}/stale_round", "This belongs to round %(sent)s; the round is now %(now)s.", sent=round_number, now=expected)
 
 
 def draw_card(state: TeamState, actor: Actor, round_number: int) -> Phase:
@@ -90,19 +112,34 @@ def draw_card(state: TeamState, actor: Actor, round_number: int) -> Phase:
     check_move(state, Move.DRAW_CARD, actor)
     _check_round(state, Move.DRAW_CARD, round_number)
     if state.rounds_done >= state.cards_total:
-        raise RuleViolation("draw/no_cards_left", "Alle kaarten zijn gespeeld.")
+        raise RuleViolation("draw/no_cards_left", "All cards have been played.")
+    if not state.player_ids:
+        raise RuleViolation("draw/no_players", "Nobody is in this team yet.")
     return NEXT_PHASE[Move.DRAW_CARD]
 
 
-def cast_vote(state: TeamState, actor: Actor, round_number: int, choice: int) -> bool:
-    """Check a private vote; return True when it completes the team's votes (reveal now)."""
+def cast_vote(state: TeamState, actor: Actor, round_number: int, choice: int, prediction: int | None = None) -> bool:
+    """Check a private vote (and prediction); return True when it completes the ballot (reveal now)."""
     check_move(state, Move.CAST_VOTE, actor)
     _check_round(state, Move.CAST_VOTE, round_number)
     assert state.card is not None
+    if actor.player_id not in state.voters_needed():
+        raise RuleViolation("vote/next_card", "You joined during this card; you vote from the next card on.")
     if choice not in state.card.choices():
-        raise RuleViolation("vote/invalid_choice", f"Kies een van {list(state.card.choices())}.")
-    voters = state.voter_ids | {actor.player_id}
-    return set(state.player_ids) <= voters
+        raise RuleViolation("vote/invalid_choice", "Choose one of %(choices)s.", choices=list(state.card.choices()))
+    if prediction is not None:
+        check_prediction(state, prediction)
+    return state.voters_needed() <= state.voter_ids | {actor.player_id}
+
+
+def check_prediction(state: TeamState, prediction: int) -> None:
+    """A prediction of the team's majority: an option of a dilemma, a side of a statement's scale."""
+    assert state.card is not None
+    if not state.settings.predictions or state.ballot != 1:
+        raise RuleViolation("vote/no_predictions", "This ballot takes no prediction.")
+    legal = state.card.choices() if state.card.kind is CardKind.DILEMMA else STATEMENT_SIDES
+    if prediction not in legal:
+        raise RuleViolation("vote/invalid_prediction", "Predict one of %(choices)s.", choices=list(legal))
 
 
 def close_vote(state: TeamState, actor: Actor, round_number: int) -> Phase:
@@ -110,8 +147,32 @@ def close_vote(state: TeamState, actor: Actor, round_number: int) -> Phase:
     check_move(state, Move.CLOSE_VOTE, actor)
     _check_round(state, Move.CLOSE_VOTE, round_number)
     if not state.voter_ids:
-        raise RuleViolation("vote/no_votes", "Er is nog niet gestemd.")
-    return NEXT_PHASE[Move.CLOSE_VOTE]
+        raise RuleViolation("vote/no_votes", "Nobody has voted yet.")
+    return AFTER_VOTE[state.phase]
+
+
+def start_revote(state: TeamState, actor: Actor, round_number: int) -> Phase:
+    """After the discussion, the same question again (the first vote stays hidden from this ballot)."""
+    check_move(state, Move.START_REVOTE, actor)
+    _check_round(state, Move.START_REVOTE, round_number)
+    if not state.settings.second_vote:
+        raise RuleViolation("revote/off", "This session has no second vote.")
+    return NEXT_PHASE[Move.START_REVOTE]
+
+
+def mark_helpful(state: TeamState, actor: Actor, round_number: int, author_id: int) -> None:
+    """A player finds another player's argument helpful (never their own)."""
+    check_move(state, Move.MARK_HELPFUL, actor)
+    _check_round(state, Move.MARK_HELPFUL, round_number)
+    if author_id == actor.player_id:
+        raise RuleViolation("argument/own", "You cannot mark your own argument as helpful.")
+
+
+def skip_card(state: TeamState, actor: Actor, round_number: int) -> Phase:
+    """The facilitator skips the card in play: no decision is recorded; the turn passes."""
+    check_move(state, Move.SKIP_CARD, actor)
+    _check_round(state, Move.SKIP_CARD, round_number)
+    return Phase.FINISHED if state.rounds_done + 1 >= state.cards_total else NEXT_PHASE[Move.SKIP_CARD]
 
 
 def post_argument(state: TeamState, actor: Actor, round_number: int, stance: int | str | None, text: str) -> str:
@@ -122,12 +183,12 @@ def post_argument(state: TeamState, actor: Actor, round_number: int, stance: int
     if stance is not None:
         legal = state.card.choices() if state.card.kind is CardKind.DILEMMA else STANCES_STATEMENT
         if stance not in legal or isinstance(stance, bool):
-            raise RuleViolation("argument/invalid_stance", f"Kies een van {list(legal)} of geen.")
+            raise RuleViolation("argument/invalid_stance", "Choose one of %(choices)s or none.", choices=list(legal))
     text = " ".join(text.split())
     if not text:
-        raise RuleViolation("argument/empty", "Schrijf een argument.")
+        raise RuleViolation("argument/empty", "Write an argument.")
     if len(text) > MAX_ARGUMENT_CHARS:
-        raise RuleViolation("argument/too_long", f"Maximaal {MAX_ARGUMENT_CHARS} tekens.")
+        raise RuleViolation("argument/too_long", "At most %(n)s characters.", n=MAX_ARGUMENT_CHARS)
     return text
 
 
@@ -153,9 +214,9 @@ def record_decision(
     _check_round(state, Move.RECORD_DECISION, round_number)
     assert state.card is not None
     if position is not None and position not in state.card.choices():
-        raise RuleViolation("decide/invalid_position", f"Kies een van {list(state.card.choices())} of 'geen overeenstemming'.")
+        raise RuleViolation("decide/invalid_position", "Choose one of %(choices)s or 'no agreement'.", choices=list(state.card.choices()))
     if len(" ".join(rationale.split())) > MAX_RATIONALE_CHARS:
-        raise RuleViolation("decide/rationale_too_long", f"De toelichting is maximaal {MAX_RATIONALE_CHARS} tekens.")
+        raise RuleViolation("decide/rationale_too_long", "The rationale has at most %(n)s characters.", n=MAX_RATIONALE_CHARS)
     if action is not None:
         check_action(action, roles, today)
     if state.rounds_done + 1 >= state.cards_total:
@@ -166,15 +227,29 @@ def record_decision(
 def check_action(action: Action, roles: tuple[str, ...], today: dt.date) -> None:
     """A follow-up action names a role or initials, never a person, and is due in the future."""
     if not action.what.strip():
-        raise RuleViolation("decide/action_empty", "Beschrijf de actie.")
+        raise RuleViolation("decide/action_empty", "Describe the action.")
     if len(action.what) > MAX_ACTION_CHARS:
-        raise RuleViolation("decide/action_too_long", f"De actie is maximaal {MAX_ACTION_CHARS} tekens.")
+        raise RuleViolation("decide/action_too_long", "The action has at most %(n)s characters.", n=MAX_ACTION_CHARS)
     if action.owner not in roles and not INITIALS.match(action.owner):
         raise RuleViolation(
             "decide/invalid_owner",
-            "Eigenaar: een rol of initialen (bijv. 'HR' of 'JdV'), nooit de naam van een medewerker.",
+            "Owner: a role or initials (e.g. 'HR' or 'JdV'), never an employee's name.",
         )
     if action.due < today:
-        raise RuleViolation("decide/due_in_past", "De datum ligt in het verleden.")
+        raise RuleViolation("decide/due_in_past", "The date is in the past.")
     if action.due > today + dt.timedelta(days=366 * MAX_DUE_YEARS):
-        raise RuleViolation("decide/due_too_far", f"Kies een datum binnen {MAX_DUE_YEARS} jaar.")
+        raise RuleViolation("decide/due_too_far", "Choose a date within %(n)s years.", n=MAX_DUE_YEARS)
+
+
+def check_comfort(state: TeamState, actor: Actor, round_number: int, score: int) -> None:
+    """'Can you live with it?': a private 1-5 answer on the decision just recorded."""
+    if not state.room_open:
+        raise RuleViolation("room/closed", "This session has ended; nothing can be changed any more.")
+    if not state.settings.comfort:
+        raise RuleViolation("comfort/off", "This question is switched off in this session.")
+    if actor.player_id not in state.player_ids:
+        raise RuleViolation("seat/not_in_team", "You are not (or no longer) a player in this team.")
+    if round_number != state.rounds_done or round_number < 1:
+        raise RuleViolation("comfort/stale_round", "This is about another decision.")
+    if score not in range(1, 6):
+        raise RuleViolation("comfort/invalid_score", "Choose 1 to 5.")

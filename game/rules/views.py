@@ -5,11 +5,21 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from game.rules.cards import Card
+from game.rules.alerts import team_alerts
+from game.rules.cards import Card, CardKind
 from game.rules.phases import Phase
+from game.rules.points import RoundFacts, badges, majority, player_points
 from game.rules.turns import TeamState
 
-REVEALED_PHASES = frozenset({Phase.DISCUSS, Phase.DECIDE})
+# Where each ballot's distribution may be seen. The first vote is hidden again during the second
+# ballot, so nobody is anchored by it; both are shown while the team decides.
+FIRST_VISIBLE = frozenset({Phase.DISCUSS, Phase.DECIDE})
+SECOND_VISIBLE = frozenset({Phase.DECIDE})
+Vote = tuple  # (player_id, choice) or (player_id, choice, prediction)
+
+
+def _prediction(vote: Vote) -> int | None:
+    return vote[2] if len(vote) > 2 else None
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,7 @@ class SeatInfo:
     name: str
     role: str
     online: bool
+    observer: bool = False
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class ArgumentInfo:
     player_id: int
     stance: int | str | None
     text: str
+    helpful_by: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,15 @@ class TeamSnapshot:
     team_name: str
     state: TeamState
     seats: tuple[SeatInfo, ...]
-    votes: tuple[tuple[int, int], ...]      # (player_id, choice) of the current round: SECRET
+    votes: tuple[Vote, ...]           # first ballot of the current round: SECRET
     arguments: tuple[ArgumentInfo, ...]
     decisions: tuple[DecisionInfo, ...]
+    votes2: tuple[Vote, ...] = ()     # second ballot: SECRET
+    message: str | None = None
+    seconds_left: int | None = None
+    phase_seconds: int | None = None
+    facts: tuple[RoundFacts, ...] = ()
+    comfort_due: tuple[int, frozenset[int]] | None = None
 
 
 def card_view(card: Card | None, language: str) -> dict | None:
@@ -67,13 +85,22 @@ def card_view(card: Card | None, language: str) -> dict | None:
         "text": card.text,
         "choices": [{"value": v, "label": label} for v, label in zip(card.choices(), card.choice_labels(language))],
         "prompts": list(card.prompts),
+        "themes": list(card.themes),
     }
 
 
-def distribution(card: Card, votes: tuple[tuple[int, int], ...]) -> list[dict]:
+def distribution(card: Card, votes: tuple[Vote, ...]) -> list[dict]:
     """Counts per choice, in choice order, zeros included: no names attached."""
-    counts = Counter(choice for _, choice in votes)
+    counts = Counter(vote[1] for vote in votes)
     return [{"value": v, "count": counts.get(v, 0)} for v in card.choices()]
+
+
+def predictions_summary(card: Card, votes: tuple[Vote, ...]) -> dict:
+    """How many predicted the team's majority right: a count, never who."""
+    made = {vote[0]: _prediction(vote) for vote in votes if _prediction(vote) is not None}
+    winners = majority(card.kind, {vote[0]: vote[1] for vote in votes})
+    return {"made": len(made), "right": sum(1 for pred in made.values() if pred in winners),
+            "majority": sorted(winners)}
 
 
 def view_round(state: TeamState) -> int:
@@ -84,24 +111,39 @@ def view_round(state: TeamState) -> int:
 def team_view(snap: TeamSnapshot) -> dict:
     """The team's shared screen: who voted (not what) until the reveal, then the distribution."""
     state = snap.state
-    revealed = state.phase in REVEALED_PHASES and state.card is not None
-    return {
+    card = state.card if state.phase is not Phase.DRAW else None
+    first = card is not None and state.phase in FIRST_VISIBLE
+    second = card is not None and state.phase in SECOND_VISIBLE and bool(snap.votes2)
+    needed = state.voters_needed() if card is not None else frozenset(state.player_ids)
+    settings = state.settings
+    view = {
         "room": {"code": snap.room_code, "title": snap.room_title, "language": snap.language, "roles": list(snap.roles)},
         "team": {"id": snap.team_id, "name": snap.team_name},
+        "settings": settings.as_dict(),
         "phase": state.phase.value,
+        "ballot": state.ballot,
         "round": view_round(state),
         "rounds_done": state.rounds_done,
         "cards_total": state.cards_total,
         "room_open": state.room_open,
+        "paused": state.paused,
+        "message": snap.message,
+        "seconds_left": snap.seconds_left,
+        "phase_seconds": snap.phase_seconds,
         "turn_player_id": state.turn_player_id if state.phase is not Phase.DRAW else state.next_turn_player(),
         "players": [
-            {"id": s.player_id, "name": s.name, "role": s.role, "online": s.online, "voted": s.player_id in state.voter_ids}
+            {"id": s.player_id, "name": s.name, "role": s.role, "online": s.online, "observer": s.observer,
+             "voted": s.player_id in state.voter_ids, "votes_this_card": s.player_id in needed}
             for s in snap.seats
         ],
-        "card": card_view(state.card, snap.language) if state.phase is not Phase.DRAW else None,
+        "card": card_view(card, snap.language),
         "votes_cast": len(state.voter_ids),
-        "distribution": distribution(state.card, snap.votes) if revealed else None,
-        "arguments": [{"id": a.argument_id, "stance": a.stance, "text": a.text} for a in snap.arguments],
+        "votes_needed": len(needed),
+        "distribution": distribution(card, snap.votes) if first else None,
+        "distribution2": distribution(card, snap.votes2) if second else None,
+        "predictions": predictions_summary(card, snap.votes) if first and settings.predictions else None,
+        "arguments": [{"id": a.argument_id, "stance": a.stance, "text": a.text, "helpful": len(a.helpful_by)}
+                      for a in snap.arguments],
         "decisions": [
             {
                 "round": d.round_number, "card_title": d.card_title, "position": d.position,
@@ -113,18 +155,44 @@ def team_view(snap: TeamSnapshot) -> dict:
             }
             for d in snap.decisions
         ],
+        "points": sum(player_points(list(snap.facts)).values()) if settings.points else None,
     }
+    view["alerts"] = team_alerts(view)
+    return view
 
 
 def seat_view(snap: TeamSnapshot, player_id: int) -> dict:
-    """What only this player sees: who they are and their own vote and arguments."""
+    """What only this player sees: who they are, their own votes, prediction, points and badges."""
+    state = snap.state
     me = next((s for s in snap.seats if s.player_id == player_id), None)
-    my_vote = next((choice for pid, choice in snap.votes if pid == player_id), None)
+    first = next(((v[1], _prediction(v)) for v in snap.votes if v[0] == player_id), (None, None))
+    second = next((v[1] for v in snap.votes2 if v[0] == player_id), None)
+    facts = list(snap.facts)
+    comfort = None
+    if snap.comfort_due is not None and player_id not in snap.comfort_due[1] and not (me and me.observer):
+        comfort = snap.comfort_due[0]
     return {
         "player_id": player_id,
-        "round": view_round(snap.state),
+        "round": view_round(state),
         "name": me.name if me else None,
         "role": me.role if me else None,
-        "my_vote": my_vote,
+        "observer": bool(me and me.observer),
+        "my_vote": second if state.phase is Phase.REVOTE else first[0],
+        "my_first_vote": first[0],
+        "my_second_vote": second,
+        "my_prediction": first[1],
+        "may_vote": state.card is not None and player_id in state.voters_needed(),
         "my_argument_ids": [a.argument_id for a in snap.arguments if a.player_id == player_id],
+        "helpful_given": [a.argument_id for a in snap.arguments if player_id in a.helpful_by],
+        "my_points": player_points(facts).get(player_id, 0) if state.settings.points else None,
+        "my_badges": sorted(b for b, who in badges(facts).items() if player_id in who)
+        if state.settings.points and state.phase is Phase.FINISHED else [],
+        "comfort_due": comfort,
     }
+
+
+def statement_side_labels(kind: CardKind) -> list[dict] | None:
+    """The prediction choices of a statement card: the sides of the scale."""
+    if kind is not CardKind.STATEMENT:
+        return None
+    return [{"value": -1, "label": "oneens"}, {"value": 0, "label": "neutraal"}, {"value": 1, "label": "eens"}]

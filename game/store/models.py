@@ -242,7 +242,7 @@ class SubmissionRecord(Base):
     player_id: Mapped[int | None] = mapped_column(ForeignKey("players.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
-    options: Mapped[list] = mapped_column(JSON)
+    options: Mapped[list] = mapped_column(JSON)  # a dilemma's 2-4 options; [] for a statement (its kind)
     status: Mapped[str] = mapped_column(String(16), default="new")  # new | accepted | rejected
     deck_slug: Mapped[str | None] = mapped_column(String(80))       # where it was accepted into
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

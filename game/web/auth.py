@@ -5,8 +5,15 @@ import functools
 from collections.abc import Callable
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
 
+from game import security
 from game.extensions import get_db
+from game.i18n import error_text
 from game.play import accounts
 from game.rules.errors import RuleViolation
 from game.web.forms import AccountForm, LoginForm
@@ -31,7 +38,10 @@ def login_required(view: Callable) -> Callable:
 
 
 def _sign_in(facilitator_id: int) -> None:
+    locale = session.get("locale")  # the language the user chose survives the fresh session
     session.clear()  # a fresh session on login: no session fixation
+    if locale:
+        session["locale"] = locale
     session["facilitator_id"] = facilitator_id
     session.permanent = True
 
@@ -46,10 +56,10 @@ def setup():  # noqa: ANN201
         try:
             facilitator_id = accounts.create_facilitator(get_db(), form.username.data, form.password.data, first=True)
         except RuleViolation as exc:
-            form.username.errors.append(exc.message)
+            form.username.errors.append(error_text(exc))
         else:
             _sign_in(facilitator_id)
-            flash("Welkom! Je account is aangemaakt. Maak je eerste sessie aan.")
+            flash(_("Welcome! Your account has been created. Create your first session."))
             return redirect(url_for("facilitator.rooms"))
     return render_template("setup.html", form=form)
 
@@ -60,12 +70,18 @@ def login():  # noqa: ANN201
         return redirect(url_for("auth.setup"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = security.login_blocked(security.client_ip(), form.username.data)  # rate limit (issue 8)
+        if wait:
+            form.password.errors.append(_("Too many failed attempts; try again in %(minutes)s minutes.", minutes=wait // 60 + 1))
+            return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
         facilitator_id = accounts.verify_login(get_db(), form.username.data, form.password.data)
         if facilitator_id is not None:
+            security.login_succeeded(form.username.data)
             _sign_in(facilitator_id)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("facilitator.rooms"))
-        form.password.errors.append("Gebruikersnaam of wachtwoord klopt niet.")
+        security.login_failed(security.client_ip(), form.username.data)
+        form.password.errors.append(_("Username or password is wrong."))
     return render_template("login.html", form=form)
 
 
@@ -84,8 +100,40 @@ def new_facilitator():  # noqa: ANN201
         try:
             accounts.create_facilitator(get_db(), form.username.data, form.password.data)
         except RuleViolation as exc:
-            form.username.errors.append(exc.message)
+            form.username.errors.append(error_text(exc))
         else:
-            flash(f"Account '{form.username.data.strip()}' is aangemaakt.")
+            flash(_("Account '%(name)s' has been created.", name=form.username.data.strip()))
             return redirect(url_for("facilitator.rooms"))
     return render_template("new_facilitator.html", form=form)
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password (issue 8)."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
+    confirm = PasswordField(_l("Repeat new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # noqa: ANN201
+    """A signed-in facilitator changes their password; the current one is asked again."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        wait = security.login_blocked(security.client_ip(), g.facilitator_name)
+        if wait:
+            form.current.errors.append(_("Too many failed attempts; try again in %(minutes)s minutes.", minutes=wait // 60 + 1))
+            return render_template("password.html", form=form), 429, {"Retry-After": str(wait)}
+        try:
+            accounts.change_password(get_db(), g.facilitator_id, form.current.data, form.password.data)
+        except RuleViolation as exc:
+            if exc.code == "account/wrong_password":
+                security.login_failed(security.client_ip(), g.facilitator_name)
+            (form.current if exc.code == "account/wrong_password" else form.password).errors.append(error_text(exc))
+        else:
+            facilitator_id = g.facilitator_id
+            _sign_in(facilitator_id)  # a fresh session after a credential change
+            flash(_("Your password has been changed."))
+            return redirect(url_for("facilitator.rooms"))
+    return render_template("password.html", form=form)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from game.extensions import get_db
+from game.i18n import error_text
 from game.live.events import publish
-from game.play import library, rooms
+from game.play import library, rooms, templates
 from game.rules.codes import display_join_code
 from game.rules.errors import RuleViolation
 from game.web.auth import login_required
@@ -22,27 +25,64 @@ def join_link(code: str) -> str:
 @bp.route("/rooms", endpoint="rooms", methods=["GET", "POST"])
 @login_required
 def rooms_page():  # noqa: ANN201
-    """The facilitator's rooms and the form for a new one."""
+    """The facilitator's rooms and the form for a new one (from scratch, a template, or as a follow-up)."""
     decks = library.list_decks(get_db())
+    my_rooms = rooms.rooms_of(get_db(), g.facilitator_id)
+    my_templates = templates.templates_of(get_db(), g.facilitator_id)
     form = RoomForm()
-    form.deck.choices = [(d["slug"], f"{d['title']} ({d['cards']} kaarten)") for d in decks]
+    form.deck.choices = [(d["slug"], d["title"] + " (" + ngettext("%(num)s card", "%(num)s cards", d["cards"]) + ")") for d in decks]
+    form.template.choices = [("", _("— none —"))] + [(str(t["id"]), t["name"]) for t in my_templates]
+    form.previous.choices = [("", _("— none —"))] + [(r["code"], f"{r['title']} ({display_join_code(r['code'])})") for r in my_rooms]
     if request.method == "GET":
-        form.teams.data = "Team 1\nTeam 2\nTeam 3"
-        form.roles.data = "\n".join(rooms.DEFAULT_ROLES["nl"])
+        _prefill(form, request.args)
     if form.validate_on_submit():
-        spec = rooms.RoomSpec(
-            deck_slug=form.deck.data, team_names=lines(form.teams.data), title=form.title.data or "",
-            cards=form.cards.data, roles=lines(form.roles.data) or None, shuffle=form.shuffle.data,
-        )
         try:
-            code = rooms.create_room(get_db(), g.facilitator_id, spec)
+            code = _create_from_form(form)
         except RuleViolation as exc:
-            form.form_errors.append(exc.message)
+            form.form_errors.append(error_text(exc))
         else:
-            flash(f"Sessie aangemaakt. Code: {display_join_code(code)}")
+            flash(_("Session created. Code: %(code)s", code=display_join_code(code)))
             return redirect(url_for("facilitator.dashboard", code=code))
-    return render_template("rooms.html", form=form, rooms=rooms.rooms_of(get_db(), g.facilitator_id),
+    return render_template("rooms.html", form=form, rooms=my_rooms, templates=my_templates,
                            decks=decks, display_code=display_join_code, end_form=ConfirmForm())
+
+
+def _prefill(form: RoomForm, args) -> None:  # noqa: ANN001
+    """A blank form, or one filled from a template (?template=ID) or an earlier room (?follow_up=CODE)."""
+    form.teams.data = "Team 1\nTeam 2\nTeam 3"
+    form.roles.data = "\n".join(rooms.DEFAULT_ROLES["nl"])
+    spec = None
+    try:
+        if args.get("template", "").isdigit():
+            spec = templates.template_spec(get_db(), g.facilitator_id, int(args["template"]))
+            form.template.data = args["template"]
+        elif args.get("follow_up"):
+            spec = rooms.spec_of_room(get_db(), g.facilitator_id, args["follow_up"])
+            form.previous.data = spec.previous_room_code
+    except RuleViolation as exc:
+        flash(error_text(exc))
+    if spec is None:
+        return
+    form.deck.data, form.title.data, form.cards.data = spec.deck_slug, spec.title, spec.cards
+    form.teams.data, form.shuffle.data = "\n".join(spec.team_names), spec.shuffle
+    if spec.roles:
+        form.roles.data = "\n".join(spec.roles)
+    st = spec.settings
+    form.pacing.data, form.second_vote.data, form.predictions.data = st.pacing, st.second_vote, st.predictions
+    form.comfort.data, form.points.data = st.comfort, st.points
+    form.vote_seconds.data, form.discuss_seconds.data = st.vote_seconds, st.discuss_seconds
+
+
+def _create_from_form(form: RoomForm) -> str:
+    spec = rooms.RoomSpec(
+        deck_slug=form.deck.data, team_names=lines(form.teams.data), title=form.title.data or "",
+        cards=form.cards.data, roles=lines(form.roles.data) or None, shuffle=form.shuffle.data,
+        settings=form.settings(), previous_room_code=form.previous.data or None,
+    )
+    code = rooms.create_room(get_db(), g.facilitator_id, spec)
+    if form.save_as.data:
+        templates.save_template(get_db(), g.facilitator_id, form.save_as.data, spec)
+    return code
 
 
 @bp.route("/rooms/<code>")
@@ -50,11 +90,16 @@ def rooms_page():  # noqa: ANN201
 def dashboard(code: str):  # noqa: ANN201
     """The live dashboard of one room (the page fills itself over Socket.IO)."""
     try:
-        overview = rooms.room_overview(get_db(), g.facilitator_id, code)
+        # Who is online now, so the first paint is right before the page's own connection reports in.
+        from game.live.presence import presence
+
+        overview = rooms.room_overview(get_db(), g.facilitator_id, code, presence.online_ids())
     except RuleViolation:
         abort(404)
     room_code = overview["room"]["code"]
-    return render_template("dashboard.html", overview=overview, code=room_code,
+    from game.web.screen import screen_link
+
+    return render_template("dashboard.html", overview=overview, code=room_code, screen=screen_link(room_code),
                            display_code=display_join_code(room_code), link=join_link(room_code), end_form=ConfirmForm())
 
 
@@ -70,5 +115,26 @@ def end(code: str):  # noqa: ANN201
     except RuleViolation:
         abort(404)
     publish(outcome)
-    flash("De sessie is beëindigd.")
+    flash(_("The session has ended."))
     return redirect(url_for("facilitator.dashboard", code=code))
+
+
+@bp.route("/rooms/<code>/delete", methods=["POST"])
+@login_required
+def delete(code: str):  # noqa: ANN201
+    """Delete the room with all its data (AVG/GDPR); connected tablets are told their seat is gone."""
+    from game.extensions import socketio
+    from game.live.events import team_channel
+    from game.play.privacy import delete_room
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        deleted = delete_room(get_db(), g.facilitator_id, code)
+    except RuleViolation:
+        abort(404)
+    for team_id in deleted.team_ids:  # the tablets forget the seat token and show the start page
+        socketio.emit("error", {"event": "connect", "code": "seat/unknown", "message": _("This session has been deleted.")},
+                      to=team_channel(team_id))
+    flash(_("Session %(code)s and all its data have been deleted.", code=display_join_code(deleted.code)))
+    return redirect(url_for("facilitator.rooms"))

@@ -5,27 +5,47 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
+from flask_babel import lazy_gettext as _l
+
 from game.play.accounts import MIN_PASSWORD
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Gebruikersnaam", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class AccountForm(FlaskForm):
-    username = StringField("Gebruikersnaam", validators=[DataRequired(), Length(min=3, max=80)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
-    confirm = PasswordField("Herhaal wachtwoord", validators=[DataRequired(), EqualTo("password", "De wachtwoorden verschillen.")])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
 
 
 class RoomForm(FlaskForm):
-    deck = SelectField("Kaartspel", validators=[DataRequired()])
-    title = StringField("Titel van de sessie", validators=[Optional(), Length(max=120)])
-    cards = IntegerField("Aantal kaarten (leeg = alle)", validators=[Optional(), NumberRange(min=1, max=200)])
-    teams = TextAreaField("Teams (één naam per regel, 1 tot 20)", validators=[DataRequired(), Length(max=2000)])
-    roles = TextAreaField("Rollen (één per regel)", validators=[DataRequired(), Length(max=2000)])
-    shuffle = BooleanField("Kaarten schudden", default=True)
+    deck = SelectField(_l("Card deck"), validators=[DataRequired()])
+    title = StringField(_l("Title of the session"), validators=[Optional(), Length(max=120)])
+    cards = IntegerField(_l("Number of cards (empty = all)"), validators=[Optional(), NumberRange(min=1, max=200)])
+    teams = TextAreaField(_l("Teams (one name per line, 1 to 20)"), validators=[DataRequired(), Length(max=2000)])
+    roles = TextAreaField(_l("Roles (one per line)"), validators=[DataRequired(), Length(max=2000)])
+    shuffle = BooleanField(_l("Shuffle the cards"), default=True)
+    pacing = SelectField(_l("Pace"), choices=[("team", _l("Each team at its own pace")),
+                                           ("plenary", _l("Plenary: the facilitator takes the steps for all tables"))], default="team")
+    second_vote = BooleanField(_l("Second vote after the discussion"), default=True)
+    predictions = BooleanField(_l("Predict your team's majority"), default=True)
+    comfort = BooleanField(_l("“Can you live with it?” after each decision"), default=False)
+    points = BooleanField(_l("Points and badges"), default=True)
+    vote_seconds = IntegerField(_l("Voting time in seconds (empty = no timer)"), validators=[Optional(), NumberRange(min=10, max=3600)])
+    discuss_seconds = IntegerField(_l("Discussion time in seconds (empty = no timer)"), validators=[Optional(), NumberRange(min=10, max=3600)])
+    template = SelectField(_l("Start from a template"), validators=[Optional()], default="")
+    previous = SelectField(_l("Follow-up of an earlier session (for the comparison in the report)"), validators=[Optional()], default="")
+    save_as = StringField(_l("Also save these settings as a template named"), validators=[Optional(), Length(max=120)])
+
+    def settings(self):  # noqa: ANN201
+        from game.rules.settings import RoomSettings
+
+        return RoomSettings(pacing=self.pacing.data, second_vote=self.second_vote.data, predictions=self.predictions.data,
+                            comfort=self.comfort.data, points=self.points.data, vote_seconds=self.vote_seconds.data,
+                            discuss_seconds=self.discuss_seconds.data)
 
 
 class ConfirmForm(FlaskForm):

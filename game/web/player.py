@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from flask_babel import gettext as _
+
 from game.extensions import get_db
+from game.i18n import use_room_language
 from game.play import accounts, rooms
 from game.rules.cards import SCALE_LABELS
 from game.rules.codes import display_join_code, normalise_join_code
@@ -26,7 +29,7 @@ def join():  # noqa: ANN201
     typed = request.args.get("code", "")[:40]
     code = normalise_join_code(typed)
     if code is None:
-        return render_template("home.html", error="Een code heeft 8 tekens, zoals KM4T-Q8ZA.", typed=typed), 400
+        return render_template("home.html", error=_("A code has 8 characters, like KM4T-Q8ZA."), typed=typed), 400
     return redirect(url_for("player.play", code=code))
 
 
@@ -36,9 +39,10 @@ def play(code: str):  # noqa: ANN201
     try:
         lobby = rooms.lobby(get_db(), code[:40])
     except RuleViolation:
-        return render_template("home.html", error="Geen sessie met deze code. Controleer de code.", typed=code[:40]), 404
+        return render_template("home.html", error=_("No session with this code. Check the code."), typed=code[:40]), 404
     if normalise_join_code(code) != code:
         return redirect(url_for("player.play", code=lobby["code"]))
+    use_room_language(lobby["language"])  # players of a room get its language unless they chose one
     return render_template("play.html", lobby=lobby, display_code=display_join_code(lobby["code"]),
                            scale=SCALE_LABELS[lobby["language"]])
 

@@ -1,41 +1,151 @@
-/* The facilitator's live dashboard: every team's phase and progress, who voted (never what). */
+/* The facilitator's live dashboard: every team's phase and progress, who voted (never what),
+   alerts on where to walk to, and the controls to drive the room. */
 (function () {
   "use strict";
-  const CFG = window.INZET;
+  const CFG = JSON.parse(document.getElementById("inzet-config").textContent);
+  const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;  // texts from the gettext catalogues (i18n.js)
   const PH = CFG.phases;
-  const LABEL = { [PH.DRAW]: "Kaart trekken", [PH.VOTE]: "Stemmen", [PH.DISCUSS]: "Bespreken", [PH.DECIDE]: "Besluiten", [PH.FINISHED]: "Klaar" };
+  const LABEL = { [PH.DRAW]: _("Draw a card"), [PH.VOTE]: _("Voting"), [PH.DISCUSS]: _("Discussing"), [PH.REVOTE]: _("Second vote"),
+    [PH.DECIDE]: _("Deciding"), [PH.FINISHED]: _("Done") };
+  // Alerts arrive as a kind with numbers (game/rules/alerts.py) and are worded here, in the page's language.
+  const ALERT = {
+    split: (p) => _("Split: no choice got half of the %(total)s votes.", p),
+    prediction_gap: (p) => _("Perception and reality differ: %(right)s of %(made)s predicted the majority correctly.", p),
+    stuck: (p) => ngettext("%(num)s minute in this phase already.", "%(num)s minutes in this phase already.", p.minutes),
+    offline: (p) => ngettext("%(num)s player offline: %(names)s", "%(num)s players offline: %(names)s", p.count, p),
+    comfort: (p) => _("%(low)s of %(answered)s can hardly live with the decision on ‘%(card)s’.", p),
+  };
+  const alertText = (a) => (ALERT[a.kind] && a.params ? ALERT[a.kind](a.params) : a.text);
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const $ = (sel) => document.querySelector(sel);
+  let room = CFG.overview.room;
+  const cards = CFG.overview.cards || [];
   const teams = new Map(CFG.overview.teams.map((t) => [t.team.id, t]));
+  // "Can you live with it?" per team: counts only, for the facilitator's eyes (never on the big screen).
+  const comfort = new Map((CFG.overview.comfort || []).map((c) => [c.team_id, c]));
   const grid = document.getElementById("teams");
-  const socket = io({ transports: ["websocket", "polling"] });
+  const socket = io({ transports: ["websocket", "polling"], query: { lang: window.i18n.language } });
 
-  socket.on("connect", () => socket.emit("watch_room", { code: CFG.code }, (reply) => {
-    if (reply && reply.ok) { reply.overview.teams.forEach((t) => teams.set(t.team.id, t)); render(); }
+  function status(text) { $("#control-status").textContent = text; }
+  function call(event, payload, done) {
+    socket.emit(event, payload, (reply) => {
+      if (!reply || !reply.ok) { status(reply ? reply.error.message : _("No connection to the server.")); return; }
+      status("");
+      if (done) done(reply);
+    });
+  }
+
+  socket.on("connect", () => call("watch_room", { code: CFG.code }, (reply) => {
+    room = reply.overview.room;
+    reply.overview.teams.forEach((t) => teams.set(t.team.id, t));
+    (reply.overview.comfort || []).forEach((c) => comfort.set(c.team_id, c));
+    setNewSubmissions(reply.overview.submissions);
+    render();
   }));
-  socket.on("team_progress", (view) => { teams.set(view.team.id, view); render(); });
-  socket.on("error", (err) => alert(err.message));
+  socket.on("team_progress", (view) => {
+    teams.set(view.team.id, view);
+    room = Object.assign({}, room, { paused: view.paused, message: view.message, settings: view.settings, open: view.room_open });
+    render();
+  });
+  socket.on("disconnect", () => status(_("Connection to the server lost; reconnecting…")));
+  socket.on("comfort", (c) => { comfort.set(c.team_id, c); render(); });
+  socket.on("dilemma_submitted", (d) => setNewSubmissions(d.new));
+  function setNewSubmissions(n) { const el = $("#submissions-new"); if (el && n != null) el.textContent = n; }
+
+  /* ---------- room controls ---------- */
+  $("#pause").addEventListener("click", () => call("pause_room", { code: CFG.code, on: !room.paused }));
+  $("#lock").addEventListener("click", () => call("lock_room", { code: CFG.code, on: !room.locked }, (r) => { room.locked = r.locked; renderControls(); }));
+  $("#advance-all").addEventListener("click", () => call("advance_all", { code: CFG.code }, (r) => {
+    if (r.waiting.length) status(_("%(moved)s table(s) moved on; %(waiting)s table(s) must do something themselves first (record the decision).", { moved: r.moved.length, waiting: r.waiting.length }));
+  }));
+  $("#message-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    call("broadcast_message", { code: CFG.code, text: $("#message").value }, () => status($("#message").value ? _("Message sent.") : _("Message cleared.")));
+  });
+  const form = $("#settings-form");
+  function fillSettings() {
+    const s = room.settings;
+    form.pacing.value = s.pacing;
+    ["second_vote", "predictions", "comfort", "points"].forEach((k) => { form[k].checked = !!s[k]; });
+    form.vote_seconds.value = s.vote_seconds || ""; form.discuss_seconds.value = s.discuss_seconds || "";
+  }
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const num = (v) => (v === "" ? null : Number(v));
+    const settings = { pacing: form.pacing.value, second_vote: form.second_vote.checked, predictions: form.predictions.checked,
+      comfort: form.comfort.checked, points: form.points.checked, vote_seconds: num(form.vote_seconds.value),
+      discuss_seconds: num(form.discuss_seconds.value) };
+    call("update_settings", { code: CFG.code, settings: settings }, () => { room.settings = settings; status(_("Rules saved.")); });
+  });
+
+  function renderControls() {
+    $("#pause").textContent = room.paused ? _("Resume") : _("Pause");
+    $("#lock").textContent = room.locked ? _("Open again to new participants") : _("Close the session to new participants");
+    $("#advance-all").hidden = room.settings.pacing !== "plenary";
+    const steps = Array.from(teams.values()).map(nextStep).filter(Boolean);
+    const common = steps.sort((a, b) => steps.filter((s) => s === b).length - steps.filter((s) => s === a).length)[0];
+    $("#advance-all").textContent = _("All tables: next step") + (common ? ` · ${common.toLowerCase()}` : "");
+    ["#pause", "#lock", "#advance-all"].forEach((s) => { $(s).disabled = !room.open; });
+  }
+
+  /* ---------- teams ---------- */
+  function nextStep(t) {
+    if (!t.players.length && t.phase === PH.DRAW) return null;
+    return { [PH.DRAW]: _("Draw a card"), [PH.VOTE]: t.votes_cast ? _("Close the vote") : null, [PH.REVOTE]: t.votes_cast ? _("Close the vote") : null,
+      [PH.DISCUSS]: room.settings.second_vote ? _("Start the second vote") : _("To the decision") }[t.phase] || null;
+  }
 
   function render() {
+    renderControls();
+    const options = Array.from(teams.values()).map((t) => `<option value="${t.team.id}">${esc(t.team.name)}</option>`).join("");
+    const openDecisions = new Set(Array.from(grid.querySelectorAll("details[data-decisions][open]")).map((d) => d.dataset.decisions));
     grid.innerHTML = Array.from(teams.values()).map((t) => {
+      const c = comfort.get(t.team.id);
+      const alerts = t.alerts.concat(c ? c.alerts : []);
       const online = t.players.filter((p) => p.online).length;
       const turn = t.players.find((p) => p.id === t.turn_player_id);
-      const move = t.phase === PH.DRAW && t.players.length ? ["draw_card", "Kaart trekken namens team"]
-        : t.phase === PH.VOTE && t.votes_cast ? ["close_vote", "Stemming sluiten"]
-        : t.phase === PH.DISCUSS ? ["start_decision", "Naar het besluit"] : null;
+      const step = nextStep(t);
+      const inRound = t.card && t.phase !== PH.FINISHED && t.phase !== PH.DRAW;
       return `<article class="panel team-card" data-team="${t.team.id}">
         <header><h2>${esc(t.team.name)}</h2><span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span></header>
-        <p class="muted">Kaart ${Math.min(t.round, t.cards_total)} van ${t.cards_total} · ${t.rounds_done} besloten · ${online}/${t.players.length} online</p>
+        <p class="muted">${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })} · ${_("%(n)s decided", { n: t.rounds_done })} · ${_("%(online)s/%(all)s online", { online: online, all: t.players.length })}${t.points != null ? ` · ${ngettext("%(num)s point", "%(num)s points", t.points)}` : ""}</p>
         ${t.card && t.phase !== PH.FINISHED ? `<p><strong>${esc(t.card.title)}</strong></p>` : ""}
-        ${t.phase === PH.VOTE ? `<p>${t.votes_cast} van ${t.players.length} gestemd</p>` : ""}
-        ${turn ? `<p class="muted">Aan de beurt: ${esc(turn.name)}</p>` : ""}
-        <ul class="mini-players">${t.players.map((p) => `<li class="${p.online ? "" : "away"}">${esc(p.name)} <span class="muted">${esc(p.role)}</span>${t.phase === PH.VOTE && p.voted ? " ✓" : ""}</li>`).join("")}</ul>
-        ${move ? `<button class="button" data-move="${move[0]}" data-team="${t.team.id}" data-round="${t.round}">${move[1]}</button>` : ""}
+        ${t.phase === PH.VOTE || t.phase === PH.REVOTE ? `<p>${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}</p>` : ""}
+        ${(t.phase_seconds != null && t.phase !== PH.FINISHED) || turn ? `<p class="muted">${t.phase_seconds != null && t.phase !== PH.FINISHED ? _("%(minutes)s min in this phase", { minutes: Math.floor(t.phase_seconds / 60) }) + (t.seconds_left != null ? ` · ${_("timer %(seconds)s s", { seconds: t.seconds_left })}` : "") : ""}${turn ? `${t.phase !== PH.FINISHED && t.phase_seconds != null ? " · " : ""}${_("Turn: %(name)s", { name: esc(turn.name) })}` : ""}</p>` : ""}
+        ${alerts.length ? `<ul class="alerts">${alerts.map((a) => `<li class="${a.level}">${esc(alertText(a))}</li>`).join("")}</ul>` : ""}
+        ${c && c.answered && !c.low ? `<p class="muted comfort-count" data-testid="comfort-${t.team.id}">${_("Can you live with it? %(answers)s, %(low)s (anonymous)", { answers: ngettext("%(num)s answer", "%(num)s answers", c.answered), low: c.low ? "<strong>" + _("%(n)s low", { n: c.low }) + "</strong>" : _("no low scores") })}</p>` : ""}
+        <ul class="mini-players">${t.players.map((p) => `<li class="${p.online ? "" : "away"}"><span>${esc(p.name)} <span class="muted">${esc(p.role)}${p.observer ? " · " + _("watching") : ""}</span>${(t.phase === PH.VOTE || t.phase === PH.REVOTE) && p.voted ? " ✓" : ""}</span>
+          ${room.open ? `<span><label class="sr-only" for="move-${p.id}">${_("Move %(name)s", { name: esc(p.name) })}</label><select id="move-${p.id}" data-move-player="${p.id}">${options.replace(`value="${t.team.id}"`, `value="${t.team.id}" selected`)}</select>
+          <button class="link" data-remove="${p.id}" aria-label="${_("Remove %(name)s", { name: esc(p.name) })}">${_("remove")}</button></span>` : ""}</li>`).join("")}</ul>
+        ${room.open ? `<div class="team-actions">
+          ${step ? `<button class="button" data-advance="${t.team.id}">${step}</button>` : ""}
+          ${t.phase === PH.DISCUSS && room.settings.second_vote ? `<button class="button" data-decide="${t.team.id}" data-round="${t.round}">${_("To the decision")}</button>` : ""}
+          ${inRound ? `<button class="button" data-skip="${t.team.id}" data-round="${t.round}">${_("Skip the card")}</button>` : ""}</div>` : ""}
+        ${t.decisions.length ? `<details class="mini-decisions" data-decisions="${t.team.id}" ${openDecisions.has(String(t.team.id)) ? "open" : ""}><summary>${_("Decisions so far (%(n)s)", { n: t.decisions.length })}</summary>
+          <ol>${t.decisions.map((d) => `<li><strong>${esc(d.card_title)}</strong>: ${d.position == null ? _("no agreement") : esc(d.position_label)}${d.action ? ` <span class="muted">· ${_("action: %(what)s", { what: esc(d.action.what) })}</span>` : ""}</li>`).join("")}</ol></details>` : ""}
       </article>`;
     }).join("");
-    grid.querySelectorAll("[data-move]").forEach((b) => b.addEventListener("click", () => {
-      b.disabled = true;
-      socket.emit("team_move", { team_id: Number(b.dataset.team), move: b.dataset.move, round: Number(b.dataset.round) });
+    grid.querySelectorAll("[data-advance]").forEach((b) => b.addEventListener("click", () => { b.disabled = true; call("advance_team", { team_id: Number(b.dataset.advance) }); }));
+    grid.querySelectorAll("[data-decide]").forEach((b) => b.addEventListener("click", () => {
+      b.disabled = true; call("team_move", { team_id: Number(b.dataset.decide), move: "start_decision", round: Number(b.dataset.round) });
     }));
+    grid.querySelectorAll("[data-skip]").forEach((b) => b.addEventListener("click", () => {
+      if (!confirm(_("Skip this card? The team records no decision on it."))) return;
+      call("team_move", { team_id: Number(b.dataset.skip), move: "skip_card", round: Number(b.dataset.round) });
+    }));
+    grid.querySelectorAll("[data-move-player]").forEach((s) => s.addEventListener("change", () => call("move_player", { player_id: Number(s.dataset.movePlayer), team_id: Number(s.value) })));
+    grid.querySelectorAll("[data-remove]").forEach((b) => b.addEventListener("click", () => {
+      if (confirm(_("Remove this player? Votes already cast keep counting anonymously."))) call("remove_player", { player_id: Number(b.dataset.remove) });
+    }));
+    renderCoverage();
   }
+
+  function renderCoverage() {
+    const played = new Set();
+    teams.forEach((t) => cards.slice(0, t.rounds_done).forEach((c) => c.themes.forEach((th) => played.add(th))));
+    $("#coverage").innerHTML = (room.themes || []).map((th) => `<li class="${played.has(th) ? "done" : ""}">${played.has(th) ? "✓ " : ""}${esc(th)}</li>`).join("");
+  }
+
+  fillSettings();
   render();
 })();

@@ -22,12 +22,17 @@ class Player:
     def call(self, event: str, payload: object = None) -> dict:
         return self.client.emit(event, payload, callback=True)
 
+    latest: dict | None = None
+
     def received(self, name: str) -> list:
         return [m["args"][0] for m in self.client.get_received() if m["name"] == name]
 
     def last_state(self) -> dict:
+        """The newest `state` this tablet has received (remembered across calls)."""
         states = self.received("state")
-        return states[-1] if states else None
+        if states:
+            self.latest = states[-1]
+        return self.latest
 
 
 @pytest.fixture

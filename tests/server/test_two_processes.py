@@ -46,7 +46,7 @@ def test_players_of_one_team_on_two_processes_see_each_other(async_mode, postgre
     assert result.returncode == 0, (summary, first.log()[-2000:], second.log()[-2000:])
     assert summary["finished"] and summary["errors"] == 0
     assert summary["reveals_missed"] == 0  # every reveal reached every player, whichever process sent it
-    assert summary["votes_acknowledged"] == 8 * 3
-    assert count_rows(env, "SELECT count(*) FROM votes") == 24
-    assert count_rows(env, "SELECT count(*) FROM (SELECT round_id, player_id FROM votes GROUP BY 1, 2 HAVING count(*) > 1) d") == 0
+    assert summary["votes_acknowledged"] == 8 * 3 * 2  # two ballots per card
+    assert count_rows(env, "SELECT count(*) FROM votes") == 48
+    assert count_rows(env, "SELECT count(*) FROM (SELECT round_id, player_id, ballot FROM votes GROUP BY 1, 2, 3 HAVING count(*) > 1) d") == 0
     assert count_rows(env, "SELECT count(*) FROM decisions") == 2 * 3

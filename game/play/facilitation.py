@@ -1,0 +1,179 @@
+"""Use cases of the facilitator: drive teams, pause, lock, message, move or remove players."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from game.play.common import Outcome, retried, save_team
+from game.play.rooms import owned_room
+from game.play.snapshots import load_snapshot, load_team_state
+from game.play.turns import TEAM_MOVES, enter_phase, lock_team
+from game.rules.errors import RuleViolation
+from game.rules.phases import advance_move
+from game.rules.settings import RoomSettings
+from game.rules.turns import Actor
+from game.rules.views import team_view
+from game.store.db import Database
+from game.store.models import PlayerRecord, RoomRecord, TeamRecord, utcnow
+
+FACILITATOR = Actor(is_facilitator=True)
+MAX_MESSAGE = 200
+
+
+def _owned_team(session: Session, facilitator_id: int, team_id: int) -> TeamRecord:
+    team = lock_team(session, team_id)
+    room = session.get(RoomRecord, team.room_id)
+    if room.facilitator_id != facilitator_id:
+        raise RuleViolation("room/not_your_room", "This is not your session.")
+    return team
+
+
+def room_outcome(session: Session, room: RoomRecord, online: frozenset[int], **reply: object) -> Outcome:
+    """Every team's view after a room-wide change (pause, message, end)."""
+    session.flush()
+    views = {}
+    for team in room.teams:
+        session.expire(team)
+        views[team.id] = team_view(load_snapshot(session, team, online))
+    return Outcome(reply={"ok": True, **reply}, team_views=views, room_ids={room.id})
+
+
+@retried
+def team_move(db: Database, facilitator_id: int, team_id: int, move: str, round_number: int,
+              online: frozenset[int] = frozenset()) -> Outcome:
+    """The facilitator draws, closes a vote, starts the second vote or the decision, or skips a card."""
+    with db.transaction() as session:
+        team = _owned_team(session, facilitator_id, team_id)
+        return TEAM_MOVES[move](session, team, FACILITATOR, round_number, online)
+
+
+@retried
+def advance_team(db: Database, facilitator_id: int, team_id: int, online: frozenset[int] = frozenset()) -> Outcome:
+    """'Next phase' for one team: the natural move of its phase (decisions stay with the team)."""
+    with db.transaction() as session:
+        team = _owned_team(session, facilitator_id, team_id)
+        return _advance(session, team, online)
+
+
+def _advance(session: Session, team: TeamRecord, online: frozenset[int]) -> Outcome:
+    state, _ = load_team_state(session, team)
+    move = advance_move(state.phase, state.settings.second_vote)
+    if move is None:
+        raise RuleViolation("advance/team_decides", "This team is recording its decision itself now (or is done).")
+    round_number = state.round_number if state.round_number else state.rounds_done + 1
+    return TEAM_MOVES[move.value](session, team, FACILITATOR, round_number, online)
+
+
+def advance_all(db: Database, facilitator_id: int, typed_code: str, online: frozenset[int] = frozenset()) -> Outcome:
+    """Plenary: move every team one step, in lockstep; teams that cannot move now are listed."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        team_ids = [t.id for t in room.teams]
+    combined = Outcome(reply={"ok": True, "moved": [], "waiting": []})
+    for team_id in team_ids:
+        try:
+            result = advance_team(db, facilitator_id, team_id, online)
+        except RuleViolation as exc:
+            combined.reply["waiting"].append({"team_id": team_id, "code": exc.code})
+            continue
+        combined.reply["moved"].append(team_id)
+        combined.team_views.update(result.team_views)
+        combined.room_ids |= result.room_ids
+    return combined
+
+
+def set_paused(db: Database, facilitator_id: int, typed_code: str, paused: bool, online: frozenset[int] = frozenset()) -> Outcome:
+    """Pause or resume the room; running timers stop and continue where they were."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        if room.paused == paused:
+            return room_outcome(session, room, online)
+        now = utcnow()
+        settings = dict(room.settings or {})
+        for team in session.scalars(select(TeamRecord).where(TeamRecord.room_id == room.id).with_for_update()):
+            if paused:
+                if team.deadline_at is not None:
+                    settings.setdefault("paused_remaining", {})[str(team.id)] = max(0.0, (team.deadline_at - now).total_seconds())
+                save_team(session, team, deadline_at=None)
+            else:
+                remaining = settings.get("paused_remaining", {}).get(str(team.id))
+                save_team(session, team, deadline_at=now + dt.timedelta(seconds=remaining) if remaining is not None else None)
+        if not paused:
+            settings.pop("paused_remaining", None)
+        room.paused, room.settings = paused, settings
+        return room_outcome(session, room, online)
+
+
+def set_locked(db: Database, facilitator_id: int, typed_code: str, locked: bool, online: frozenset[int] = frozenset()) -> Outcome:
+    """Lock the room once everyone has joined: nobody new can take a seat."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        room.locked = locked
+        return room_outcome(session, room, online, locked=locked)
+
+
+def broadcast_message(db: Database, facilitator_id: int, typed_code: str, text: str | None,
+                      online: frozenset[int] = frozenset()) -> Outcome:
+    """A short message on every tablet of the room (None or empty clears it)."""
+    text = " ".join((text or "").split())
+    if len(text) > MAX_MESSAGE:
+        raise RuleViolation("message/too_long", "At most %(n)s characters.", n=MAX_MESSAGE)
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        room.message = text or None
+        for team in room.teams:
+            save_team(session, lock_team(session, team.id))
+        return room_outcome(session, room, online)
+
+
+def _owned_player(session: Session, facilitator_id: int, player_id: int) -> tuple[PlayerRecord, RoomRecord]:
+    player = session.get(PlayerRecord, player_id)
+    room = session.get(RoomRecord, player.room_id) if player else None
+    if player is None or player.removed_at is not None or room.facilitator_id != facilitator_id:
+        raise RuleViolation("player/not_found", "This player does not exist in your session.")
+    return player, room
+
+
+@retried
+def move_player(db: Database, facilitator_id: int, player_id: int, team_id: int, online: frozenset[int] = frozenset()) -> Outcome:
+    """Seat a player in another team of the same room; votes already cast stay where they were cast."""
+    with db.transaction() as session:
+        player, room = _owned_player(session, facilitator_id, player_id)
+        target = session.get(TeamRecord, team_id)
+        if target is None or target.room_id != room.id:
+            raise RuleViolation("team/not_found", "This team does not belong to this session.")
+        source = lock_team(session, player.team_id)
+        target = lock_team(session, team_id)
+        player.team_id = target.id
+        save_team(session, source)
+        if target.id != source.id:
+            save_team(session, target)
+        session.flush()
+        views = {t.id: team_view(load_snapshot(session, t, online)) for t in (source, target)}
+        return Outcome(reply={"ok": True}, team_views=views, room_ids={room.id}, moved_players={player.id: target.id})
+
+
+@retried
+def remove_player(db: Database, facilitator_id: int, player_id: int, online: frozenset[int] = frozenset()) -> Outcome:
+    """Remove a seat (a duplicate, someone who left): their votes stay anonymous in the results."""
+    with db.transaction() as session:
+        player, room = _owned_player(session, facilitator_id, player_id)
+        team = lock_team(session, player.team_id)
+        player.removed_at = utcnow()
+        save_team(session, team)
+        session.flush()
+        session.expire(team)
+        return Outcome(reply={"ok": True}, team_views={team.id: team_view(load_snapshot(session, team, online))},
+                       room_ids={room.id}, removed_players={player.id})
+
+
+def update_settings(db: Database, facilitator_id: int, typed_code: str, settings: RoomSettings,
+                    online: frozenset[int] = frozenset()) -> Outcome:
+    """Change the room's mechanics and timers (takes effect from the next phase)."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        extra = {k: v for k, v in (room.settings or {}).items() if k == "paused_remaining"}
+        room.settings = {**settings.as_dict(), **extra}
+        return room_outcome(session, room, online)

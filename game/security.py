@@ -1,0 +1,243 @@
+"""Security headers and a Content-Security-Policy, rate limits for logins and join codes, safe CSV cells.
+
+`register(app)` binds it all to one app: the limiters live in `app.extensions` (one set per app, so
+tests and processes never share counters). See docs/security.md for what is enforced where.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from game.rules.errors import RuleViolation
+
+# No inline scripts or styles, nothing from other hosts; the Socket.IO connection goes to the same host.
+CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # The play page's address holds the join code: never hand it to another site.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise_cell(value: object) -> object:
+    """A CSV/XLSX cell that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Text starting with = + - @ (or tab/CR, or their full-width forms) is what Excel, LibreOffice
+    and Google Sheets evaluate; numbers pass through untouched (-3 stays the number -3)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class FailureLimiter:
+    """Counts failures per key in a sliding window; a key with `limit` failures is blocked until
+    the oldest one leaves the window. Successes are never counted. Thread-safe, bounded memory."""
+
+    MAX_KEYS = 100_000
+
+    def __init__(self, limit: int, window: float, clock=time.monotonic):  # noqa: ANN001
+        self.limit, self.window, self.clock = limit, window, clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        stamps = self._failures.get(key)
+        if stamps is None:
+            return None
+        while stamps and stamps[0] <= now - self.window:
+            stamps.popleft()
+        if not stamps:
+            del self._failures[key]
+            return None
+        return stamps
+
+    def count(self, key: str) -> int:
+        with self._lock:
+            stamps = self._recent(key, self.clock())
+            return len(stamps) if stamps else 0
+
+    def blocked(self, key: str) -> bool:
+        return self.count(key) >= self.limit
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until the key may try again (0 when it may now)."""
+        with self._lock:
+            now = self.clock()
+            stamps = self._recent(key, now)
+            if not stamps or len(stamps) < self.limit:
+                return 0
+            return max(1, int(stamps[-self.limit] + self.window - now) + 1)
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            now = self.clock()
+            if len(self._failures) >= self.MAX_KEYS:
+                self._sweep(now)
+            self._failures.setdefault(key, deque()).append(now)
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        for key in list(self._failures):
+            self._recent(key, now)
+        if len(self._failures) >= self.MAX_KEYS:  # still full: forget the oldest half
+            for key in sorted(self._failures, key=lambda k: self._failures[k][-1])[: self.MAX_KEYS // 2]:
+                del self._failures[key]
+
+
+class Limits:
+    """The limiters of one app."""
+
+    def __init__(self, config: dict):
+        window = config["JOIN_FAILURE_WINDOW"]
+        self.join_per_ip = FailureLimiter(config["JOIN_FAILURES_PER_IP"], window)
+        self.join_global = FailureLimiter(config["JOIN_FAILURES_GLOBAL"], window)
+        login_window = config["LOGIN_FAILURE_WINDOW"]
+        self.login_per_ip = FailureLimiter(config["LOGIN_FAILURES_PER_IP"], login_window)
+        self.login_per_user = FailureLimiter(config["LOGIN_FAILURES_PER_USER"], login_window)
+
+
+def limits() -> Limits:
+    return current_app.extensions["inzetspel.limits"]
+
+
+def client_ip() -> str:
+    """The client's address (ProxyFix has already applied X-Forwarded-For when PROXY_COUNT > 0)."""
+    return request.remote_addr or "?"
+
+
+# --- join codes -------------------------------------------------------------------------------
+
+JOIN_CODE_MISSES = frozenset({"room/not_found"})
+
+
+def join_blocked(ip: str) -> bool:
+    """Too many wrong codes from this address; or, while the whole server sees a guessing wave,
+    any address that already missed once. Addresses that never missed always get in."""
+    lim = limits()
+    if lim.join_per_ip.blocked(ip):
+        return True
+    return lim.join_global.blocked("*") and lim.join_per_ip.count(ip) > 0
+
+
+def join_refusal() -> RuleViolation:
+    return RuleViolation("rate/too_many_attempts", "Too many wrong codes from this network; wait a few minutes.")
+
+
+@contextmanager
+def join_attempt(ip: str) -> Iterator[None]:
+    """Around one join: refused while blocked; a wrong code counts as a failure, a join does not."""
+    if join_blocked(ip):
+        raise join_refusal()
+    try:
+        yield
+    except RuleViolation as violation:
+        if violation.code in JOIN_CODE_MISSES:
+            limits().join_per_ip.failed(ip)
+            limits().join_global.failed("*")
+        raise
+
+
+# --- logins -----------------------------------------------------------------------------------
+
+def login_blocked(ip: str, username: str) -> int:
+    """Seconds to wait before this address or account may try to log in again (0 = now)."""
+    lim = limits()
+    user = username.strip().lower()[:80]
+    return max(lim.login_per_ip.retry_after(ip), lim.login_per_user.retry_after(user))
+
+
+def login_failed(ip: str, username: str) -> None:
+    limits().login_per_ip.failed(ip)
+    limits().login_per_user.failed(username.strip().lower()[:80])
+
+
+def login_succeeded(username: str) -> None:
+    limits().login_per_user.reset(username.strip().lower()[:80])
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+
+def _headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static":
+        # Pages carry HR data and CSRF tokens: never kept by a shared cache or the back button.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _reject_malformed_form() -> None:
+    """A multipart field whose name the parser could not read (e.g. name="\r") has the name None, and
+    Flask-WTF's CSRF check then crashes on it (a 500). Refuse such a body before anything reads it."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
+            "multipart/form-data", "application/x-www-form-urlencoded"):
+        if any(not isinstance(key, str) for key in (*request.form.keys(), *request.files.keys())):
+            abort(400)
+
+
+MAX_ID = 2**31 - 1  # the largest id a table can hold (PostgreSQL INTEGER)
+
+
+def _refuse_impossible_ids(_endpoint: str | None, values: dict | None) -> None:
+    """An id in the address (`<int:...>`) that no table can hold does not exist: 404. Without this,
+    SQLite raises OverflowError on it, a 500 (found by tests/security/test_fuzz_web.py)."""
+    if values and any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in values.values()):
+        abort(404)
+
+
+def _guard_play_page() -> Response | None:
+    """The join page also says whether a code exists: the same per-IP limit as take_seat."""
+    if request.endpoint == "player.play" and join_blocked(client_ip()):
+        return Response(gettext("Too many wrong codes from this network; wait a few minutes."), 429,
+                        {"Retry-After": str(current_app.config["JOIN_FAILURE_WINDOW"]), "Content-Type": "text/plain; charset=utf-8"})
+    return None
+
+
+def _count_missed_code(response: Response) -> Response:
+    if request.endpoint == "player.play" and response.status_code == 404:
+        limits().join_per_ip.failed(client_ip())
+        limits().join_global.failed("*")
+    return response
+
+
+def register(app: Flask) -> None:
+    """Bind headers, limiters and proxy handling to `app`."""
+    app.extensions["inzetspel.limits"] = Limits(app.config)
+    if app.config.get("PROXY_COUNT"):
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    # First of all before_request functions: ahead of the CSRF check, which would crash on it.
+    app.before_request_funcs.setdefault(None, []).insert(0, _reject_malformed_form)
+    app.url_value_preprocessor(_refuse_impossible_ids)
+    app.before_request(_guard_play_page)
+    app.after_request(_count_missed_code)
+    app.after_request(_headers)

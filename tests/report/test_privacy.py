@@ -1,0 +1,106 @@
+"""Anonymity: no breakdown lets a reader compute one person's vote, whatever the room looks like (Hypothesis)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.report.aggregate import breakdowns
+from game.report.measures import OTHER
+
+ROLES = ("HR", "MT-lid", "Leidinggevende", "Bestuurder", "OR-lid")
+TEAMS = ("Team A", "Team B", "Team C", "Team D")
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """Rank over the rationals (Gaussian elimination; the matrices here are tiny)."""
+    rows = [r[:] for r in rows if any(r)]
+    rank, width = 0, len(rows[0]) if rows else 0
+    for col in range(width):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col] != 0:
+                factor = rows[i][col] / rows[rank][col]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank])]
+        rank += 1
+    return rank
+
+
+def published_sets(voters: dict, report: dict) -> list[set]:
+    """The sets of people whose vote counts a reader sees: the card's total and every shown group."""
+    sets = [set(voters)]
+    for name, index in (("role", 0), ("team", 1)):
+        groups = report[name]["groups"]
+        shown = {g["group"] for g in groups if not g["other"]}
+        for g in groups:
+            members = {p for p, v in voters.items() if (v[index] not in shown if g["group"] == OTHER else v[index] == g["group"])}
+            sets.append(members)
+    return sets
+
+
+def isolates(person, people: list, sets: list[set]) -> bool:  # noqa: ANN001
+    """True when person's indicator vector lies in the span of the published sets' indicators,
+    i.e. some combination of published counts equals that one person's vote."""
+    rows = [[Fraction(int(p in s)) for p in people] for s in sets]
+    unit = [Fraction(int(p == person)) for p in people]
+    return _rank(rows + [unit]) == _rank(rows)
+
+
+population = st.dictionaries(
+    keys=st.integers(min_value=1, max_value=10_000),
+    values=st.tuples(st.sampled_from(ROLES), st.sampled_from(TEAMS), st.integers(min_value=1, max_value=5)),
+    min_size=1, max_size=24,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(voters=population, min_group=st.integers(min_value=3, max_value=6))
+def test_no_individual_vote_can_be_computed_from_the_breakdowns(voters, min_group):
+    report = breakdowns("statement", (1, 2, 3, 4, 5), voters, min_group)
+    people = sorted(voters)
+    sets = published_sets(voters, report)
+    # Every number shown is about at least min_group people ...
+    for name in ("role", "team"):
+        for group in report[name]["groups"]:
+            assert group["n"] >= min_group
+            assert sum(group["counts"]) == group["n"]
+    # ... and no combination of them (differences included) pins down one person, unless the total itself is one person.
+    if len(voters) > 1:
+        assert not any(isolates(p, people, sets) for p in people), report
+
+
+@settings(max_examples=200, deadline=None)
+@given(voters=population, min_group=st.integers(min_value=3, max_value=6))
+def test_what_is_hidden_in_a_breakdown_is_either_nobody_or_at_least_the_minimum(voters, min_group):
+    report = breakdowns("dilemma", (1, 2, 3, 4, 5), voters, min_group)
+    for name in ("role", "team"):
+        shown = sum(g["n"] for g in report[name]["groups"])
+        hidden = len(voters) - shown
+        assert hidden == 0 or hidden >= min_group or not report[name]["groups"]
+
+
+def test_a_breakdown_of_small_roles_is_merged_into_other_with_a_note():
+    voters = {i: ("HR", "Team A", 4) for i in range(6)}
+    voters.update({10: ("MT-lid", "Team A", 1), 11: ("MT-lid", "Team A", 2), 12: ("OR-lid", "Team A", 2),
+                   13: ("Bestuurder", "Team A", 5), 14: ("Bestuurder", "Team A", 5)})
+    role = breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)["role"]
+    assert [(g["group"], g["n"]) for g in role["groups"]] == [("HR", 6), (OTHER, 5)]
+    assert role["note"] == "merged"
+
+
+def test_lowering_the_minimum_to_three_shows_more_groups():
+    voters = {i: ("HR" if i < 4 else "MT-lid", "Team A", 3) for i in range(8)}
+    assert not breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)["role"]["shown"]
+    assert [g["n"] for g in breakdowns("statement", (1, 2, 3, 4, 5), voters, 3)["role"]["groups"]] == [4, 4]
+
+
+def test_the_team_breakdown_is_withheld_when_it_would_isolate_people_together_with_the_role_breakdown():
+    voters = {**{i: ("HR", "Team A", 1) for i in range(4)}, 4: ("MT-lid", "Team A", 5),
+              5: ("HR", "Team B", 3), **{i: ("MT-lid", "Team B", 2) for i in range(6, 10)}}
+    result = breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)
+    assert result["role"]["shown"]
+    assert not result["team"]["shown"] and result["team"]["note"] == "cross_withheld"
