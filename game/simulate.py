@@ -68,7 +68,10 @@ class Bot:
         self.wake.set()
 
     async def _on_state(self, data: dict) -> None:
-        self.team = data.get("team", self.team)
+        new = data.get("team")
+        # Two server processes can deliver a view after a newer one; a tablet keeps the newest.
+        if new and not (self.team and new["team"]["id"] == self.team["team"]["id"] and new["version"] < self.team["version"]):
+            self.team = new
         if self.team and self.team.get("distribution") is not None:
             self.reveals_seen.add(self.team["round"])
         if data.get("seat"):

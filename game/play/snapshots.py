@@ -40,7 +40,7 @@ _arguments, _marks, _decided = ArgumentRecord.__table__, HelpfulMarkRecord.__tab
 _Q_ROOM = select(_rooms.c.is_open, _rooms.c.cards_total, _rooms.c.paused, _rooms.c.settings).where(
     _rooms.c.id == bindparam("room_id"))
 _Q_TEAM_ROOM = select(
-    _teams.c.id, _teams.c.room_id, _teams.c.name, _teams.c.phase, _teams.c.rounds_done, _teams.c.deadline_at,
+    _teams.c.id, _teams.c.room_id, _teams.c.name, _teams.c.phase, _teams.c.rounds_done, _teams.c.version, _teams.c.deadline_at,
     _teams.c.phase_started_at, _rooms.c.code, _rooms.c.title, _rooms.c.language, _rooms.c.roles, _rooms.c.is_open,
     _rooms.c.cards_total, _rooms.c.paused, _rooms.c.settings, _rooms.c.message,
 ).join(_rooms, _rooms.c.id == _teams.c.room_id).where(_teams.c.id == bindparam("team_id"))
@@ -168,7 +168,7 @@ def load_snapshot(session: Session, team: TeamRecord, online: set[int] | frozens
     facts = [*history.facts, *_facts([_Undecided(rnd.id, rnd.card)], votes_of, args_of, marks_of)] if rnd else history.facts
     return TeamSnapshot(
         room_code=row.code, room_title=row.title, language=row.language, roles=tuple(row.roles),
-        team_id=team_id, team_name=row.name, state=state, seats=seats, votes=votes[1], votes2=votes[2],
+        team_id=team_id, team_name=row.name, version=row.version, state=state, seats=seats, votes=votes[1], votes2=votes[2],
         arguments=arguments, decisions=history.decisions,
         message=row.message, seconds_left=seconds_left,
         phase_seconds=int((now - row.phase_started_at).total_seconds()) if row.phase_started_at else None,

@@ -72,6 +72,9 @@ class TeamSnapshot:
     seconds_left: int | None = None
     phase_seconds: int | None = None
     facts: tuple[RoundFacts, ...] = ()
+    # The team row's version, bumped by every action: with several server processes a view can reach
+    # a client after a newer one (each process publishes when it is done), so clients drop older ones.
+    version: int = 0
     comfort_due: tuple[int, frozenset[int]] | None = None
 
 
@@ -119,6 +122,7 @@ def team_view(snap: TeamSnapshot) -> dict:
     view = {
         "room": {"code": snap.room_code, "title": snap.room_title, "language": snap.language, "roles": list(snap.roles)},
         "team": {"id": snap.team_id, "name": snap.team_name},
+        "version": snap.version,
         "settings": settings.as_dict(),
         "phase": state.phase.value,
         "ballot": state.ballot,

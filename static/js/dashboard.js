@@ -43,6 +43,8 @@
     render();
   }));
   socket.on("team_progress", (view) => {
+    const known = teams.get(view.team.id);
+    if (known && view.version < known.version) return;  // overtaken by a newer view (several server processes)
     teams.set(view.team.id, view);
     room = Object.assign({}, room, { paused: view.paused, message: view.message, settings: view.settings, open: view.room_open });
     render();

@@ -55,7 +55,9 @@
   socket.on("state", (data) => {
     const before = team ? team.phase + "/" + team.round : null;
     if (data.seat) seat = data.seat;
-    if (data.team) team = data.team;
+    // With several server processes a broadcast can arrive after a newer one: keep the newest view.
+    const overtaken = data.team && team && data.team.team.id === team.team.id && data.team.version < team.version;
+    if (data.team && !overtaken) team = data.team;
     if (!data.seat && seat && team && team.phase === PH.REVOTE && before !== team.phase + "/" + team.round) {
       seat = Object.assign({}, seat, { my_vote: null });  // the second ballot starts empty
     }

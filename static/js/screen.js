@@ -13,7 +13,10 @@
   let deadline = null;
   const socket = io({ auth: { screen: CFG.token, code: CFG.code }, transports: ["websocket", "polling"], query: { lang: window.i18n.language } });
   socket.on("overview", (o) => { room = o.room; o.teams.forEach((t) => teams.set(t.team.id, t)); render(); });
-  socket.on("team_progress", (v) => { teams.set(v.team.id, v); room = Object.assign({}, room, { settings: v.settings, message: v.message, paused: v.paused }); render(); });
+  socket.on("team_progress", (v) => {
+    const known = teams.get(v.team.id);
+    if (known && v.version < known.version) return;  // overtaken by a newer view (several server processes)
+    teams.set(v.team.id, v); room = Object.assign({}, room, { settings: v.settings, message: v.message, paused: v.paused }); render(); });
 
   setInterval(() => {
     const el = document.getElementById("screen-timer");

@@ -69,3 +69,33 @@ def test_a_second_draw_of_the_same_round_is_refused(team_of_three):
     anna, *_ = team_of_three
     assert anna.call("draw_card", {"round": 1})["ok"]
     assert anna.call("draw_card", {"round": 1})["error"]["code"] == "draw/wrong_phase"
+
+
+def test_every_action_raises_the_views_version(team_of_three):
+    # Clients keep the view with the highest version: with two server processes a broadcast can
+    # arrive after a newer one, and an older view must never overwrite it (a team would stall).
+    anna, bas, cem = team_of_three
+    versions = [bas.last_state()["team"]["version"]] if bas.last_state() else []
+    assert anna.call("draw_card", {"round": 1})["ok"]
+    versions.append(bas.last_state()["team"]["version"])
+    for player, choice in ((anna, 1), (bas, 2), (cem, 2)):
+        assert player.call("cast_vote", {"round": 1, "choice": choice})["ok"]
+        versions.append(bas.last_state()["team"]["version"])
+    assert versions == sorted(versions) and len(set(versions)) == len(versions), versions
+
+
+def test_a_simulated_tablet_ignores_a_view_that_arrives_after_a_newer_one():
+    import asyncio
+    import random
+
+    from game.simulate import Bot, Stats
+
+    async def play() -> dict:
+        bot = Bot(0, "http://127.0.0.1:1", "CODE", random.Random(1), Stats(players=1), 0.0, asyncio.Event())
+        newer = {"team": {"id": 7}, "version": 18, "phase": "decide", "distribution": None, "round": 1}
+        older = {**newer, "version": 17, "phase": "revote"}
+        await bot._on_state({"team": newer})
+        await bot._on_state({"team": older})
+        return bot.team
+
+    assert asyncio.run(play())["phase"] == "decide"
