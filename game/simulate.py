@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import socketio
 
+from game.rules.views import is_newer, with_votes
+
 ACK_TIMEOUT = 10.0
 ARGUMENTS_WAIT = 2.0     # how long a turn player lets the team argue before moving on
 OFFLINE_GRACE = 3.0      # a turn player closes the vote when only offline players have not voted
@@ -59,6 +61,7 @@ class Bot:
         self.sio = socketio.AsyncClient(reconnection=True, reconnection_attempts=0, reconnection_delay=0.3,
                                         reconnection_delay_max=2.0, randomization_factor=0.5)
         self.sio.on("state", self._on_state)
+        self.sio.on("voted", self._on_voted)
         self.sio.on("connect", self._on_connect)
 
     async def _on_connect(self) -> None:
@@ -68,15 +71,24 @@ class Bot:
         self.wake.set()
 
     async def _on_state(self, data: dict) -> None:
-        new = data.get("team")
-        # Two server processes can deliver a view after a newer one; a tablet keeps the newest.
-        if new and not (self.team and new["team"]["id"] == self.team["team"]["id"] and new["version"] < self.team["version"]):
-            self.team = new
+        if data.get("team") and is_newer(self.team, data["team"]):
+            self.team = data["team"]
         if self.team and self.team.get("distribution") is not None:
             self.reveals_seen.add(self.team["round"])
         if data.get("seat"):
             self.player_id = data["seat"]["player_id"]
         self.wake.set()
+
+    async def _on_voted(self, data: dict) -> None:
+        """Who has voted, after a vote that did not complete the ballot."""
+        team = with_votes(self.team, data)
+        if team is None:  # a step was missed: fetch the whole state, as a tablet does
+            reply = await self._call("get_state", {})
+            if reply and reply.get("ok"):
+                await self._on_state(reply)
+        elif team is not self.team:
+            self.team = team
+            self.wake.set()
 
     def _auth(self) -> dict:
         return {"token": self.token} if self.token else {}

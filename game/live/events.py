@@ -58,6 +58,10 @@ def publish(outcome: Outcome) -> None:
         socketio.emit("state", {"team": view}, to=team_channel(team_id))
         if not _nobody_in(watch_channel(view["room"]["code"])):
             socketio.emit("team_progress", view, to=watch_channel(view["room"]["code"]))
+    for team_id, (code, voted) in outcome.votes_cast.items():
+        socketio.emit("voted", voted, to=team_channel(team_id))
+        if not _nobody_in(watch_channel(code)):
+            socketio.emit("voted", voted, to=watch_channel(code))
     for code, event, payload in outcome.notices:
         socketio.emit(event, payload, to=facilitator_channel(code))
     # A moved or removed seat reconnects, so its tablet joins the right team (on whichever process).

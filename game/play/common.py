@@ -43,6 +43,9 @@ class Outcome:
 
     reply: dict = field(default_factory=dict)
     team_views: dict[int, dict] = field(default_factory=dict)  # team_id -> team_view
+    # A vote that did not complete the ballot changes only who has voted: team_id -> (room code,
+    # voted_view). Sent instead of the whole view: a vote is the hottest action (docs/benchmarks.md).
+    votes_cast: dict[int, tuple[str, dict]] = field(default_factory=dict)
     room_ids: set[int] = field(default_factory=set)          # rooms whose overview changed
     moved_players: dict[int, int] = field(default_factory=dict)  # player_id -> new team_id
     removed_players: set[int] = field(default_factory=set)

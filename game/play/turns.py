@@ -13,7 +13,7 @@ from game.rules.errors import RuleViolation
 from game.rules.phases import AFTER_VOTE, BALLOT, Phase
 from game.rules.settings import RoomSettings
 from game.rules.turns import Action, Actor, TeamState
-from game.rules.views import seat_view, team_view
+from game.rules.views import seat_view, team_view, voted_view
 from game.store.db import Database
 from game.store.models import (
     ArgumentRecord, ComfortRecord, DecisionRecord, HelpfulMarkRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord,
@@ -158,9 +158,16 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
                                                  _VOTES.c.ballot == ballot).values(**changes))
         if complete:
             reveal(session, team, state, rnd, AFTER_VOTE[state.phase])
-        else:
-            save_team(session, team)
-        return outcome(session, team, online, seat.player_id, revealed=complete)
+            return outcome(session, team, online, seat.player_id, revealed=True)
+        save_team(session, team)
+        # Nothing else changed: no snapshot, no full view. The tablet already shows its own choice
+        # (the ack confirms it); the team learns who has voted (not what) from a small `voted` event.
+        voters = state.voter_ids | {seat.player_id}
+        mine = {"round": round_number, "ballot": ballot, "choice": choice}
+        if prediction is not None:
+            mine["prediction"] = prediction
+        return Outcome(reply={"ok": True, "revealed": False, "vote": mine},
+                       votes_cast={team.id: (seat.room_code, voted_view(team.id, team.version + 1, state, voters))})
 
 
 @retried

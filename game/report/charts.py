@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pygal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pygal.style import Style
 
 from game.report import measures as m
@@ -120,3 +120,126 @@ def breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
         chart.add(name, [100 * g["counts"][index] / g["n"] if g["n"] else 0 for g in ordered])
     summary = "; ".join(f"{g['group']}: " + ", ".join(str(n) for n in g["counts"]) for g in groups)
     return _svg(chart, summary)
+
+
+
+# ---------- the same charts for the PDF: lean SVG, long labels as HTML text ----------
+# WeasyPrint draws SVG text letter by letter and runs a CSS cascade over every SVG node, so pygal's
+# charts (nested groups, a stylesheet, 2,000+ labels in a 40-card report) cost seconds of drawing. The
+# PDF gets the same charts drawn here: plain rects with fill attributes, only short numbers as SVG text,
+# and the long labels (groups, card titles) and legends as ordinary HTML text beside the image, which
+# WeasyPrint lays out a line at a time. CSS: static/css/report-print.css, "charts on paper".
+# Sizes are in mm (the SVG's user unit); ROW is the pitch shared by the SVG rows and the HTML label lines.
+ROW, BAR = 5.6, 4.4
+DIST_W, DIST_PLOT = 84.0, 26.0   # distribution: width, height of the tallest bar
+BREAK_W = 88.0                   # breakdown: the 100% bar (its labels: a 40 mm column of HTML)
+OVER_W = 96.0                    # overview: agreement 1.0 (titles: a 64 mm column of HTML), value after the bar
+SVG_FONT = "Liberation Sans"     # one family: no fallback search per label
+_DARK = {FIRST_COLOUR, SCALE_COLOURS[0], SCALE_COLOURS[4], OPTION_COLOURS[0], OPTION_COLOURS[3], OPTION_COLOURS[4],
+         READING_COLOURS[m.STRONG], READING_COLOURS[m.POLARISED]}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _lean_svg(width: float, height: float, body: list[str], alt: str, css_class: str) -> Markup:
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}mm" height="{_fmt(height)}mm" '
+           f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="{SVG_FONT}" font-size="2.5">{"".join(body)}</svg>')
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup('<img class="{cls}" style="width:{w}mm;height:{h}mm" alt="{alt}" src="data:image/svg+xml;base64,{data}">').format(
+        cls=css_class, w=_fmt(width), h=_fmt(height), alt=alt, data=Markup(data))
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
+    return f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{_fmt(w)}" height="{_fmt(h)}" fill="{fill}"/>'
+
+
+def _text(x: float, y: float, text: str, fill: str = INK, anchor: str = "middle") -> str:
+    return f'<text x="{_fmt(x)}" y="{_fmt(y)}" fill="{fill}" text-anchor="{anchor}">{escape(text)}</text>'
+
+
+def _legend(names: list[str], colours: tuple[str, ...], lead: str = "") -> Markup:
+    """A legend as one line of text: a coloured square before each name."""
+    keys = Markup(" ").join(Markup('<span class="pc-key"><span style="color:{c}">■</span>&nbsp;{n}</span>').format(c=c, n=n)
+                            for n, c in zip(names, colours))
+    return Markup('<p class="pc-legend">{lead}{keys}</p>').format(lead=Markup("{} · ").format(lead) if lead else "", keys=keys)
+
+
+def _widths(shares: list[float], total: float) -> list[float]:
+    """Segment widths for shares adding up to 1, rounded to 0.01 mm so that they fill exactly `total`."""
+    widths, done, cumulative = [], 0, 0.0
+    for share in shares:
+        cumulative += share
+        edge = round(100 * total * min(cumulative, 1.0))
+        widths.append((edge - done) / 100)
+        done = edge
+    return widths
+
+
+def print_distribution(card: dict, labels: dict) -> Markup:
+    """The vote distribution for the PDF: per option a bar per ballot with its count above it, the options below."""
+    second = card.get("second_vote")
+    series = [(labels["first_vote"], FIRST_COLOUR, [v["count"] for v in card["votes"]])]
+    if second:
+        series.append((labels["second_vote"], SECOND_COLOUR, [v["count"] for v in second["votes"]]))
+    top = max([1] + [n for _, _, counts in series for n in counts])
+    axis = choice_axis(card)
+    column = DIST_W / len(axis)
+    bar = min(7.0, column * 0.8 / len(series))
+    base = 4.0 + DIST_PLOT                     # room for the count above the tallest bar
+    two_lines = any(len(name) > 11 and " " in name for name in axis)
+    body = []
+    for index, name in enumerate(axis):
+        left = index * column + (column - bar * len(series)) / 2
+        for k, (_, colour, counts) in enumerate(series):
+            height = DIST_PLOT * counts[index] / top
+            x = left + k * bar
+            body.append(_rect(x + 0.2, base - height, bar - 0.4, height, colour))
+            body.append(_text(x + bar / 2, base - height - 0.9, str(counts[index])))
+        lines = name.split(" ", 1) if len(name) > 11 and " " in name else [name]
+        body.extend(_text(index * column + column / 2, base + 3.4 + 2.9 * n, line) for n, line in enumerate(lines))
+    body.append(f'<path d="M0 {_fmt(base)}H{_fmt(DIST_W)}" stroke="{INK}" stroke-width="0.25"/>')
+    height = base + (7.2 if two_lines else 4.4)
+    alt = ", ".join(f"{x}: {v['count']}" for x, v in zip(axis, card["votes"]))
+    return Markup('<div class="pc pc-dist">{img}{legend}</div>').format(
+        img=_lean_svg(DIST_W, height, body, f"{labels['first_vote']}: {alt}", "pc-img"),
+        legend=_legend([s[0] for s in series], tuple(s[1] for s in series), lead=labels["votes"]))
+
+
+def print_breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
+    """A breakdown for the PDF: per group a 100% bar of its answers, shares of 8% and more printed in it."""
+    statement = card["kind"] == "statement"
+    colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card["choices"])]
+    body = []
+    for row, g in enumerate(groups):
+        shares = [n / g["n"] if g["n"] else 0 for n in g["counts"]]
+        x, y = 0.0, row * ROW + (ROW - BAR) / 2
+        for share, width, colour in zip(shares, _widths(shares, BREAK_W), colours):
+            if width <= 0:
+                continue
+            body.append(_rect(x, y, width, BAR, colour))
+            if share >= 0.08:
+                body.append(_text(x + width / 2, y + BAR / 2 + 0.9, f"{100 * share:.0f}%", "#ffffff" if colour in _DARK else INK))
+            x += width
+    names = Markup("<br>").join(f"{labels['other'] if g['other'] else g['group']} (n={g['n']})" for g in groups)
+    summary = "; ".join(f"{g['group']}: " + ", ".join(str(n) for n in g["counts"]) for g in groups)
+    return Markup('<div class="pc pc-break"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
+        names=names, img=_lean_svg(BREAK_W, ROW * len(groups), body, summary, "pc-img"),
+        legend=_legend(choice_axis(card), colours))
+
+
+def print_overview(cards: list[dict], labels: dict) -> Markup:
+    """Every card's agreement (the final vote) for the PDF: a bar per card coloured by reading, the value after it."""
+    comma = labels is strings("nl")
+    body = []
+    for row, card in enumerate(cards):
+        agreement = (card["second_vote"] or card)["agreement"]
+        score = max(0.0, min(agreement["score"], 1.0)) if agreement else 0.0
+        y = row * ROW + (ROW - BAR) / 2
+        body.append(_rect(0, y, OVER_W * score, BAR, READING_COLOURS[agreement["reading"] if agreement else None]))
+        value = f"{score:.2f}"
+        body.append(_text(OVER_W * score + 1.2, y + BAR / 2 + 0.9, value.replace(".", ",") if comma else value, anchor="start"))
+    names = Markup("<br>").join(f"{c['position']}. {_short(c['title'], 40)}" for c in cards)
+    return Markup('<div class="pc pc-over"><p class="pc-labels">{names}</p>{img}</div>').format(
+        names=names, img=_lean_svg(OVER_W + 10, ROW * len(cards), body, labels["agreement"], "pc-img"))

@@ -60,9 +60,12 @@ def render_html(report: dict, *, for_pdf: bool = False, toolbar: dict | None = N
         "r": report, "t": t, "cards": cards, "for_pdf": for_pdf, "toolbar": None if for_pdf else toolbar,
         "css": _css(), "num": number(language), "pct": percent, "letters": charts.LETTERS,
         "date": lambda value: long_date(value, language),
-        "chart": lambda card: charts.distribution(card, t),
-        "breakdown_chart": lambda card, groups: charts.breakdown(card, groups, t),
-        "overview_chart": charts.agreement_overview(report["cards"], t) if report["cards"] else "",
+        # The PDF gets the charts as HTML boxes (charts.py: WeasyPrint draws SVG text letter by letter).
+        "chart": (lambda card: charts.print_distribution(card, t)) if for_pdf else (lambda card: charts.distribution(card, t)),
+        "breakdown_chart": ((lambda card, groups: charts.print_breakdown(card, groups, t)) if for_pdf
+                            else (lambda card, groups: charts.breakdown(card, groups, t))),
+        "overview_chart": ("" if not report["cards"] else charts.print_overview(report["cards"], t) if for_pdf
+                           else charts.agreement_overview(report["cards"], t)),
         "axis": charts.choice_axis, "max_team_rows": MAX_TEAM_ROWS,
         "actions": sorted_actions(report["actions"], sort), "sort": sort if sort in SORT_KEYS else "due",
         "reading": lambda agreement: t[f"reading_{agreement['reading']}"] if agreement else t["reading_none"],

@@ -165,6 +165,32 @@ def team_view(snap: TeamSnapshot) -> dict:
     return view
 
 
+def voted_view(team_id: int, version: int, state: TeamState, voter_ids: frozenset[int]) -> dict:
+    """After a vote that did not complete the ballot: who has voted now (never what). A client applies
+    it to a team view of the same round and phase with a lower version; otherwise it asks for the state."""
+    return {"team_id": team_id, "version": version, "round": state.round_number, "phase": state.phase.value,
+            "voter_ids": sorted(voter_ids), "votes_cast": len(voter_ids)}
+
+
+def is_newer(known: dict | None, view: dict) -> bool:
+    """Should a client replace the team view it shows (`known`) with `view`? Not when `view` is older:
+    with several server processes a broadcast can arrive after a newer one (static/js/team_views.js)."""
+    return known is None or known["team"]["id"] != view["team"]["id"] or view["version"] >= known["version"]
+
+
+def with_votes(view: dict | None, voted: dict) -> dict | None:
+    """A team view after a `voted` event, as a client applies it (static/js/team_views.js): `view`
+    itself when the event is not newer or not this team's; None when it belongs to another round or
+    phase (the client missed a step and fetches the whole state)."""
+    if view is None or voted["team_id"] != view["team"]["id"] or voted["version"] <= view["version"]:
+        return view
+    if voted["round"] != view["round"] or voted["phase"] != view["phase"]:
+        return None
+    ids = set(voted["voter_ids"])
+    return {**view, "version": voted["version"], "votes_cast": voted["votes_cast"],
+            "players": [{**p, "voted": p["id"] in ids} for p in view["players"]]}
+
+
 def seat_view(snap: TeamSnapshot, player_id: int) -> dict:
     """What only this player sees: who they are, their own votes, prediction, points and badges."""
     state = snap.state

@@ -43,11 +43,14 @@
     render();
   }));
   socket.on("team_progress", (view) => {
-    const known = teams.get(view.team.id);
-    if (known && view.version < known.version) return;  // overtaken by a newer view (several server processes)
+    if (!window.teamViews.isNewer(teams.get(view.team.id), view)) return;
     teams.set(view.team.id, view);
     room = Object.assign({}, room, { paused: view.paused, message: view.message, settings: view.settings, open: view.room_open });
     render();
+  });
+  socket.on("voted", (d) => {  // a missed step is ignored here: the reveal brings the whole view
+    const known = teams.get(d.team_id), next = window.teamViews.withVotes(known, d);
+    if (next && next !== known) { teams.set(d.team_id, next); render(); }
   });
   socket.on("disconnect", () => status(_("Connection to the server lost; reconnecting…")));
   socket.on("comfort", (c) => { comfort.set(c.team_id, c); render(); });

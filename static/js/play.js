@@ -52,12 +52,11 @@
   window.addEventListener("offline", () => showConnection("offline", _("Offline: no network")));
   window.addEventListener("online", () => { if (!socket.connected) showConnection("reconnecting", _("Reconnecting…")); });
 
-  socket.on("state", (data) => {
+  socket.on("state", onState);
+  function onState(data) {
     const before = team ? team.phase + "/" + team.round : null;
     if (data.seat) seat = data.seat;
-    // With several server processes a broadcast can arrive after a newer one: keep the newest view.
-    const overtaken = data.team && team && data.team.team.id === team.team.id && data.team.version < team.version;
-    if (data.team && !overtaken) team = data.team;
+    if (data.team && window.teamViews.isNewer(team, data.team)) team = data.team;
     if (!data.seat && seat && team && team.phase === PH.REVOTE && before !== team.phase + "/" + team.round) {
       seat = Object.assign({}, seat, { my_vote: null });  // the second ballot starts empty
     }
@@ -71,6 +70,13 @@
     if (team) deadline = team.seconds_left == null || team.paused ? null : Date.now() + team.seconds_left * 1000;
     render();
     if (data.seat) flushOutbox();  // a fresh snapshot after (re)connecting: now send what waited
+  }
+  // A vote that did not complete the ballot: only who has voted changed (never what).
+  socket.on("voted", (d) => {
+    const next = window.teamViews.withVotes(team, d);
+    if (next === null) {  // we missed a step: fetch the whole state
+      socket.emit("get_state", {}, (reply) => { if (reply && reply.ok) onState(reply); });
+    } else if (next !== team) { team = next; render(); }
   });
   socket.on("seat_changed", (data) => {
     // Moved to another team or removed by the facilitator: reconnect so the server seats us anew.
@@ -104,10 +110,20 @@
     }, ACK_TIMEOUT_MS);
     socket.emit(event, payload, (reply) => {
       if (settled) return; settled = true; clearTimeout(timer); pending -= 1;
-      if (reply && reply.ok) { if (reply.seat) seat = reply.seat; if (onOk) onOk(reply); }
+      if (reply && reply.ok) { if (reply.seat) seat = reply.seat; if (reply.vote) keepOwnVote(reply.vote); if (onOk) onOk(reply); }
       else if (onRefused) onRefused(reply ? reply.error : null);
       render();
     });
+  }
+
+  // The ack of a vote that did not complete the ballot carries just that vote (the whole seat
+  // comes with the reveal): the seat shows what the server stored.
+  function keepOwnVote(v) {
+    if (!seat || !team || seat.round !== v.round) return;
+    const mine = v.ballot === 2 ? { my_second_vote: v.choice } : { my_first_vote: v.choice };
+    if ((v.ballot === 2) === (team.phase === PH.REVOTE)) mine.my_vote = v.choice;
+    if (v.prediction != null) mine.my_prediction = v.prediction;
+    seat = Object.assign({}, seat, mine);
   }
 
   // No answer in time: the connection died unnoticed. Keep the vote and send it again after

@@ -14,9 +14,12 @@
   const socket = io({ auth: { screen: CFG.token, code: CFG.code }, transports: ["websocket", "polling"], query: { lang: window.i18n.language } });
   socket.on("overview", (o) => { room = o.room; o.teams.forEach((t) => teams.set(t.team.id, t)); render(); });
   socket.on("team_progress", (v) => {
-    const known = teams.get(v.team.id);
-    if (known && v.version < known.version) return;  // overtaken by a newer view (several server processes)
+    if (!window.teamViews.isNewer(teams.get(v.team.id), v)) return;
     teams.set(v.team.id, v); room = Object.assign({}, room, { settings: v.settings, message: v.message, paused: v.paused }); render(); });
+  socket.on("voted", (d) => {  // a missed step is ignored here: the reveal brings the whole view
+    const known = teams.get(d.team_id), next = window.teamViews.withVotes(known, d);
+    if (next && next !== known) { teams.set(d.team_id, next); render(); }
+  });
 
   setInterval(() => {
     const el = document.getElementById("screen-timer");

@@ -8,6 +8,7 @@ import pytest
 from game.extensions import socketio
 from game.play.accounts import create_facilitator
 from game.play.rooms import RoomSpec, create_room
+from game.rules.views import is_newer, with_votes
 
 DECK = "mobiliteit-bespreekbaar"
 
@@ -28,10 +29,16 @@ class Player:
         return [m["args"][0] for m in self.client.get_received() if m["name"] == name]
 
     def last_state(self) -> dict:
-        """The newest `state` this tablet has received (remembered across calls)."""
-        states = self.received("state")
-        if states:
-            self.latest = states[-1]
+        """What this tablet shows now: the newest `state`, with the `voted` events after it applied
+        (remembered across calls)."""
+        for message in self.client.get_received():
+            data = message["args"][0] if message["args"] else None
+            if message["name"] == "state":
+                self.latest = data if not self.latest or is_newer(self.latest.get("team"), data["team"]) else self.latest
+            elif message["name"] == "voted" and self.latest and self.latest.get("team"):
+                team = with_votes(self.latest["team"], data)
+                assert team is not None, ("a voted event for another round or phase", data, self.latest["team"])
+                self.latest = {**self.latest, "team": team}
         return self.latest
 
 
@@ -74,5 +81,6 @@ def team_of_three(join):
 
 
 def drain(*players: Player) -> None:
+    """Take in what each tablet received so far (a later `received()` sees only newer messages)."""
     for p in players:
-        p.client.get_received()
+        p.last_state()

@@ -21,7 +21,7 @@ def test_a_simulated_room_reports_exactly_the_votes_in_the_database(start_server
     assert created.returncode == 0, created.stderr
     code = created.stdout.strip().splitlines()[-1]
     played = run_cli(server_env, "simulate", "--url", server.url, "--code", code, "--players", "12", "--seed", "5",
-                     "--timeout", "90"), timeout=150)
+                     "--timeout", "90", timeout=150)
     assert summary_of(played.stdout)["finished"], played.stdout[-2000:]
 
     out = tmp_path / "r.json"

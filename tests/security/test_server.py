@@ -298,6 +298,8 @@ def test_play_continues_after_redis_restarts(postgres_url, restartable_redis, st
     bas, _ = seated(second.url, code, "Bas", "MT-lid")
     seen: list[dict] = []
     bas.on("state", lambda data: seen.append(data["team"]))
+    # A vote that does not complete the ballot reaches the team as a small `voted` event.
+    bas.on("voted", lambda d: seen.append({"phase": d["phase"], "players": [{"id": i, "voted": True} for i in d["voter_ids"]]}))
 
     def bas_sees(predicate, timeout: float = 15) -> bool:  # noqa: ANN001
         deadline = time.monotonic() + timeout

@@ -36,7 +36,7 @@ def test_twelve_bots_play_a_room_to_the_end(async_mode, ballots, start_server, s
     # 3 teams, 4 cards; with the second vote on (the default) every player votes twice per card.
     code = create_room(server_env, 3, 4, *(() if ballots == 2 else ("--no-second-vote",)))
     result = run_cli(server_env, "simulate", "--url", server.url, "--code", code, "--players", "12", "--seed", "7",
-                     "--timeout", "90"), timeout=150)
+                     "--timeout", "90", timeout=150)
     summary = summary_of(result.stdout)
     assert result.returncode == 0, (summary, server.log()[-3000:])
     assert summary["errors"] == 0 and summary["finished"] and summary["reveals_missed"] == 0

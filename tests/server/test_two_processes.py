@@ -41,7 +41,7 @@ def test_players_of_one_team_on_two_processes_see_each_other(async_mode, postgre
 
     # Bots alternate between the two URLs, so every team has players on both processes.
     result = run_cli(env, "simulate", "--url", first.url, "--url", second.url, "--code", code,
-                     "--players", "8", "--seed", "11", "--timeout", "90"), timeout=150)
+                     "--players", "8", "--seed", "11", "--timeout", "90", timeout=150)
     summary = summary_of(result.stdout)
     assert result.returncode == 0, (summary, first.log()[-2000:], second.log()[-2000:])
     assert summary["finished"] and summary["errors"] == 0
