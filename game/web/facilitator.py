@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from wtforms.fields.choices import SelectChoice
 
 from game.extensions import get_db
 from game.i18n import error_text
@@ -30,9 +31,9 @@ def rooms_page():  # noqa: ANN201
     my_rooms = rooms.rooms_of(get_db(), g.facilitator_id)
     my_templates = templates.templates_of(get_db(), g.facilitator_id)
     form = RoomForm()
-    form.deck.choices = [(d["slug"], d["title"] + " (" + ngettext("%(num)s card", "%(num)s cards", d["cards"]) + ")") for d in decks]
-    form.template.choices = [("", _("— none —"))] + [(str(t["id"]), t["name"]) for t in my_templates]
-    form.previous.choices = [("", _("— none —"))] + [(r["code"], f"{r['title']} ({display_join_code(r['code'])})") for r in my_rooms]
+    form.deck.choices = [SelectChoice(d["slug"], d["title"] + " (" + ngettext("%(num)s card", "%(num)s cards", d["cards"]) + ")") for d in decks]
+    form.template.choices = [SelectChoice("", _("— none —"))] + [SelectChoice(str(t["id"]), t["name"]) for t in my_templates]
+    form.previous.choices = [SelectChoice("", _("— none —"))] + [SelectChoice(r["code"], f"{r['title']} ({display_join_code(r['code'])})") for r in my_rooms]
     if request.method == "GET":
         _prefill(form, request.args)
     if form.validate_on_submit():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from flask_babel import lazy_gettext as _l
@@ -28,8 +29,8 @@ class RoomForm(FlaskForm):
     teams = TextAreaField(_l("Teams (one name per line, 1 to 20)"), validators=[DataRequired(), Length(max=2000)])
     roles = TextAreaField(_l("Roles (one per line)"), validators=[DataRequired(), Length(max=2000)])
     shuffle = BooleanField(_l("Shuffle the cards"), default=True)
-    pacing = SelectField(_l("Pace"), choices=[("team", _l("Each team at its own pace")),
-                                           ("plenary", _l("Plenary: the facilitator takes the steps for all tables"))], default="team")
+    pacing = SelectField(_l("Pace"), choices=[SelectChoice("team", _l("Each team at its own pace")),
+                                           SelectChoice("plenary", _l("Plenary: the facilitator takes the steps for all tables"))], default="team")
     second_vote = BooleanField(_l("Second vote after the discussion"), default=True)
     predictions = BooleanField(_l("Predict your team's majority"), default=True)
     comfort = BooleanField(_l("“Can you live with it?” after each decision"), default=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
@@ -33,7 +34,7 @@ class ShareForm(FlaskForm):
     days = IntegerField(_l("Valid (days)"), default=sharing.DEFAULT_EXPIRY_DAYS,
                         validators=[NumberRange(min=1, max=sharing.MAX_EXPIRY_DAYS)])
     min_group = SelectField(_l("Minimum group size"), coerce=int, default=DEFAULT_MIN_GROUP,
-                            choices=[(n, _l("%(n)s (below the default: less anonymous)", n=n) if n < DEFAULT_MIN_GROUP else str(n))
+                            choices=[SelectChoice(n, _l("%(n)s (below the default: less anonymous)", n=n) if n < DEFAULT_MIN_GROUP else str(n))
                                      for n in MIN_GROUP_CHOICES])
 
 
@@ -121,8 +122,8 @@ def manage(code: str):  # noqa: ANN201
         abort(404)
     form, previous_form = ShareForm(), PreviousForm()
     earlier = sharing.earlier_rooms(db, g.facilitator_id, room_id)
-    previous_form.previous.choices = [(0, _("— none —"))] + [
-        (r["id"], f"{r['title']} ({display_join_code(r['code'])}, {r['created_at']:%d-%m-%Y})") for r in earlier]
+    previous_form.previous.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(r["id"], f"{r['title']} ({display_join_code(r['code'])}, {r['created_at']:%d-%m-%Y})") for r in earlier]
     new_link = None
     if form.validate_on_submit():
         try:
@@ -166,7 +167,7 @@ def previous(code: str):  # noqa: ANN201
         room_id = room_id_for_code(get_db(), code, g.facilitator_id)
     except RuleViolation:
         abort(404)
-    form.previous.choices = [(0, "")] + [(r["id"], "") for r in sharing.earlier_rooms(get_db(), g.facilitator_id, room_id)]
+    form.previous.choices = [SelectChoice(0, "")] + [SelectChoice(r["id"], "") for r in sharing.earlier_rooms(get_db(), g.facilitator_id, room_id)]
     if not form.validate_on_submit():
         abort(400)
     sharing.link_previous(get_db(), g.facilitator_id, room_id, form.previous.data or None)
