@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> None:
         outcome = fn(*a, **kw)
         for view in outcome.team_views.values():
             json.dumps({"team": view}, separators=(",", ":"))  # what a broadcast encodes once
+        for _code, voted in getattr(outcome, "votes_cast", {}).values():  # a vote short of the ballot
+            json.dumps(voted, separators=(",", ":"))
         cpu[kind] += time.process_time() - c0
         counts[kind] += 1
         return outcome
