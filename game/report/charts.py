@@ -143,20 +143,52 @@ def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+# Advance widths (em) of the characters in the charts' numbers: Liberation Sans, Arial and Helvetica share them.
+_ADVANCE = {**dict.fromkeys("0123456789", 0.556), "%": 0.889, ",": 0.278, ".": 0.278, "-": 0.333}
+FONT_SIZE = 2.5                  # mm (about 7 pt)
+
+
+class _Canvas:
+    """Collects a chart's bars and numbers and writes them as few SVG nodes as possible: one path per fill
+    colour, and one <text> per text colour with every character placed by x/y lists (WeasyPrint pays per
+    text node and per character, so 25 labels in one node cost far less than 25 nodes)."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, list[str]] = {}
+        self.numbers: dict[str, list[tuple[float, float, str]]] = {}
+        self.words: list[str] = []
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str) -> None:
+        if w > 0 and h > 0:
+            self.paths.setdefault(fill, []).append(f"M{_fmt(x)} {_fmt(y)}h{_fmt(w)}v{_fmt(h)}h{_fmt(-w)}z")
+
+    def number(self, x: float, y: float, text: str, fill: str = INK, anchor: str = "middle") -> None:
+        """A number (digits, %, comma) centred on x, or starting at x; baseline y."""
+        width = sum(_ADVANCE.get(c, 0.556) for c in text) * FONT_SIZE
+        left = x - width / 2 if anchor == "middle" else x
+        for char in text:
+            self.numbers.setdefault(fill, []).append((left, y, char))
+            left += _ADVANCE.get(char, 0.556) * FONT_SIZE
+
+    def word(self, x: float, y: float, text: str) -> None:
+        """A label in words, centred on x (its own node: the width of words is left to the renderer)."""
+        self.words.append(f'<text x="{_fmt(x)}" y="{_fmt(y)}" fill="{INK}" text-anchor="middle">{escape(text)}</text>')
+
+    def body(self) -> list[str]:
+        out = [f'<path d="{"".join(d)}" fill="{fill}"/>' for fill, d in self.paths.items()]
+        for fill, chars in self.numbers.items():
+            xs = " ".join(_fmt(x) for x, _, _ in chars)
+            ys = " ".join(_fmt(y) for _, y, _ in chars)
+            out.append(f'<text x="{xs}" y="{ys}" fill="{fill}">{escape("".join(c for _, _, c in chars))}</text>')
+        return out + self.words
+
+
 def _lean_svg(width: float, height: float, body: list[str], alt: str, css_class: str) -> Markup:
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}mm" height="{_fmt(height)}mm" '
-           f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="{SVG_FONT}" font-size="2.5">{"".join(body)}</svg>')
+           f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="{SVG_FONT}" font-size="{FONT_SIZE}">{"".join(body)}</svg>')
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return Markup('<img class="{cls}" style="width:{w}mm;height:{h}mm" alt="{alt}" src="data:image/svg+xml;base64,{data}">').format(
         cls=css_class, w=_fmt(width), h=_fmt(height), alt=alt, data=Markup(data))
-
-
-def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
-    return f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{_fmt(w)}" height="{_fmt(h)}" fill="{fill}"/>'
-
-
-def _text(x: float, y: float, text: str, fill: str = INK, anchor: str = "middle") -> str:
-    return f'<text x="{_fmt(x)}" y="{_fmt(y)}" fill="{fill}" text-anchor="{anchor}">{escape(text)}</text>'
 
 
 def _legend(names: list[str], colours: tuple[str, ...], lead: str = "") -> Markup:
@@ -189,21 +221,22 @@ def print_distribution(card: dict, labels: dict) -> Markup:
     bar = min(7.0, column * 0.8 / len(series))
     base = 4.0 + DIST_PLOT                     # room for the count above the tallest bar
     two_lines = any(len(name) > 11 and " " in name for name in axis)
-    body = []
+    canvas = _Canvas()
     for index, name in enumerate(axis):
         left = index * column + (column - bar * len(series)) / 2
         for k, (_, colour, counts) in enumerate(series):
             height = DIST_PLOT * counts[index] / top
             x = left + k * bar
-            body.append(_rect(x + 0.2, base - height, bar - 0.4, height, colour))
-            body.append(_text(x + bar / 2, base - height - 0.9, str(counts[index])))
+            canvas.rect(x + 0.2, base - height, bar - 0.4, height, colour)
+            canvas.number(x + bar / 2, base - height - 0.9, str(counts[index]))
         lines = name.split(" ", 1) if len(name) > 11 and " " in name else [name]
-        body.extend(_text(index * column + column / 2, base + 3.4 + 2.9 * n, line) for n, line in enumerate(lines))
-    body.append(f'<path d="M0 {_fmt(base)}H{_fmt(DIST_W)}" stroke="{INK}" stroke-width="0.25"/>')
+        for n, line in enumerate(lines):
+            canvas.word(index * column + column / 2, base + 3.4 + 2.9 * n, line)
+    canvas.rect(0, base - 0.12, DIST_W, 0.25, INK)  # the axis
     height = base + (7.2 if two_lines else 4.4)
     alt = ", ".join(f"{x}: {v['count']}" for x, v in zip(axis, card["votes"]))
     return Markup('<div class="pc pc-dist">{img}{legend}</div>').format(
-        img=_lean_svg(DIST_W, height, body, f"{labels['first_vote']}: {alt}", "pc-img"),
+        img=_lean_svg(DIST_W, height, canvas.body(), f"{labels['first_vote']}: {alt}", "pc-img"),
         legend=_legend([s[0] for s in series], tuple(s[1] for s in series), lead=labels["votes"]))
 
 
@@ -211,35 +244,35 @@ def print_breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
     """A breakdown for the PDF: per group a 100% bar of its answers, shares of 8% and more printed in it."""
     statement = card["kind"] == "statement"
     colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card["choices"])]
-    body = []
+    canvas = _Canvas()
     for row, g in enumerate(groups):
         shares = [n / g["n"] if g["n"] else 0 for n in g["counts"]]
         x, y = 0.0, row * ROW + (ROW - BAR) / 2
         for share, width, colour in zip(shares, _widths(shares, BREAK_W), colours):
             if width <= 0:
                 continue
-            body.append(_rect(x, y, width, BAR, colour))
+            canvas.rect(x, y, width, BAR, colour)
             if share >= 0.08:
-                body.append(_text(x + width / 2, y + BAR / 2 + 0.9, f"{100 * share:.0f}%", "#ffffff" if colour in _DARK else INK))
+                canvas.number(x + width / 2, y + BAR / 2 + 0.9, f"{100 * share:.0f}%", "#ffffff" if colour in _DARK else INK)
             x += width
     names = Markup("<br>").join(f"{labels['other'] if g['other'] else g['group']} (n={g['n']})" for g in groups)
     summary = "; ".join(f"{g['group']}: " + ", ".join(str(n) for n in g["counts"]) for g in groups)
     return Markup('<div class="pc pc-break"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
-        names=names, img=_lean_svg(BREAK_W, ROW * len(groups), body, summary, "pc-img"),
+        names=names, img=_lean_svg(BREAK_W, ROW * len(groups), canvas.body(), summary, "pc-img"),
         legend=_legend(choice_axis(card), colours))
 
 
 def print_overview(cards: list[dict], labels: dict) -> Markup:
     """Every card's agreement (the final vote) for the PDF: a bar per card coloured by reading, the value after it."""
     comma = labels is strings("nl")
-    body = []
+    canvas = _Canvas()
     for row, card in enumerate(cards):
         agreement = (card["second_vote"] or card)["agreement"]
         score = max(0.0, min(agreement["score"], 1.0)) if agreement else 0.0
         y = row * ROW + (ROW - BAR) / 2
-        body.append(_rect(0, y, OVER_W * score, BAR, READING_COLOURS[agreement["reading"] if agreement else None]))
+        canvas.rect(0, y, OVER_W * score, BAR, READING_COLOURS[agreement["reading"] if agreement else None])
         value = f"{score:.2f}"
-        body.append(_text(OVER_W * score + 1.2, y + BAR / 2 + 0.9, value.replace(".", ",") if comma else value, anchor="start"))
+        canvas.number(OVER_W * score + 1.2, y + BAR / 2 + 0.9, value.replace(".", ",") if comma else value, anchor="start")
     names = Markup("<br>").join(f"{c['position']}. {_short(c['title'], 40)}" for c in cards)
     return Markup('<div class="pc pc-over"><p class="pc-labels">{names}</p>{img}</div>').format(
-        names=names, img=_lean_svg(OVER_W + 10, ROW * len(cards), body, labels["agreement"], "pc-img"))
+        names=names, img=_lean_svg(OVER_W + 10, ROW * len(cards), canvas.body(), labels["agreement"], "pc-img"))

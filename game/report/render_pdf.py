@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import logging
 import re
 from functools import lru_cache
@@ -19,6 +20,11 @@ _CHART_SRC = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 # them: six extra computed styles per element, ≈ 40,000 for a 40-card report, about a second of CPU
 # (docs/report.md, Performance). The report has no footnotes and only <li> carries a marker, so the PDF
 # uses the same stylesheet with those rules narrowed to li::marker and the footnote/note ones left out.
+# WeasyPrint allocates millions of short-lived objects; with Python's default thresholds (700, 10, 10)
+# the cyclic garbage collector runs thousands of times during one render and, in a process with a big
+# heap (a web worker, the benchmark), walks all of it again and again: 0.5 to 1 s of a 40-card PDF. While
+# the PDF renders, the collector runs less often (peak memory about 75 MB higher; measured in docs/report.md).
+RENDER_GC_THRESHOLD = (20_000, 50, 1000)
 _UNIVERSAL_PSEUDO = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\s*$", re.M)
 
 
@@ -64,6 +70,11 @@ def render_pdf(report: dict) -> bytes:
             raise ValueError(f"the report PDF loads nothing from outside: {url[:40]}")
         return URLFetcherResponse(url, charts[int(url[len("chart:"):])], {"Content-Type": "image/svg+xml"})
 
-    return _html_class()(string=html, base_url=None, url_fetcher=fetch).write_pdf(
-        pdf_identifier=report["room"]["code"].encode(), uncompressed_pdf=False,
-    )
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*RENDER_GC_THRESHOLD)
+    try:
+        return _html_class()(string=html, base_url=None, url_fetcher=fetch).write_pdf(
+            pdf_identifier=report["room"]["code"].encode(), uncompressed_pdf=False,
+        )
+    finally:
+        gc.set_threshold(*thresholds)

@@ -1,0 +1,59 @@
+"""The PDF's own chart markup (charts.print_*) and lean user-agent stylesheet: the same figures as the web
+page's pygal charts, in a form WeasyPrint lays out quickly (docs/report.md, Performance)."""
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from game.report import charts
+from game.report.render_html import render_html
+from game.report.render_pdf import _UNIVERSAL_PSEUDO, _html_class, _user_agent_stylesheet
+from game.report.text import strings
+from tests.report.test_aggregate import report_of
+
+NL = strings("nl")
+
+
+def svg_of(markup: str) -> str:
+    return base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", markup).group(1)).decode("utf-8")
+
+
+def drawn_text(svg: str) -> str:
+    return "".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def test_the_pdf_gets_lean_charts_with_every_figure_and_the_web_page_keeps_pygal(db, played_room):
+    report = report_of(db, played_room)
+    pdf_html, web_html = render_html(report, for_pdf=True), render_html(report)
+    assert 'class="pc pc-dist"' in pdf_html and 'class="pc pc-over"' in pdf_html
+    assert "pc-dist" not in web_html and "chart-img" in web_html           # the web page: pygal SVG as before
+    assert '<details class="chart-data">' in web_html and "<details" not in pdf_html  # hidden on paper anyway
+    card = report["cards"][0]
+    numbers = drawn_text(svg_of(charts.print_distribution(card, NL)))
+    for vote in card["votes"]:
+        assert str(vote["count"]) in numbers
+
+
+def test_breakdown_segments_fill_the_bar_exactly_and_print_shares_of_8_percent_or_more():
+    card = {"kind": "dilemma", "choices": [{"label": "a"}, {"label": "b"}, {"label": "c"}]}
+    groups = [{"group": "HR", "other": False, "n": 7, "counts": [1, 2, 4]}, {"group": "OR", "other": True, "n": 12, "counts": [12, 0, 0]}]
+    markup = charts.print_breakdown(card, groups, NL)
+    svg = svg_of(markup)
+    widths = [sum(float(w) for w in re.findall(r"h([\d.]+)v", d)) for d in re.findall(r'<path d="([^"]*)"', svg)]
+    assert round(sum(widths), 2) == round(2 * charts.BREAK_W, 2)           # two rows, each exactly the bar's width
+    assert drawn_text(svg) == "14%100%" + "29%57%"                          # white on the dark fills, then ink
+    assert "HR (n=7)" in markup and f"{NL['other']} (n=12)" in markup
+    assert charts._widths([1 / 3] * 3, 88.0) == [29.33, 29.34, 29.33]
+
+
+def test_the_lean_user_agent_stylesheet_drops_only_the_universal_pseudo_elements():
+    import weasyprint
+
+    source = (Path(weasyprint.__file__).parent / "css" / "html5_ua.css").read_text(encoding="utf-8")
+    # Guards a WeasyPrint upgrade: the hook and the rules it narrows must still be there.
+    assert hasattr(weasyprint.HTML, "_ua_stylesheets") and "\n::marker {" in source
+    assert len(_UNIVERSAL_PSEUDO.findall(source)) == 5
+    assert _user_agent_stylesheet() is _user_agent_stylesheet()
+    pdf = _html_class()(string="<ol><li>één</li><li>twee</li></ol>").write_pdf()
+    assert pdf.startswith(b"%PDF-")
