@@ -5,6 +5,9 @@ import base64
 import gc
 import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,11 +73,31 @@ def render_pdf(report: dict) -> bytes:
             raise ValueError(f"the report PDF loads nothing from outside: {url[:40]}")
         return URLFetcherResponse(url, charts[int(url[len("chart:"):])], {"Content-Type": "image/svg+xml"})
 
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*RENDER_GC_THRESHOLD)
-    try:
+    with _fewer_gc_runs():
         return _html_class()(string=html, base_url=None, url_fetcher=fetch).write_pdf(
             pdf_identifier=report["room"]["code"].encode(), uncompressed_pdf=False,
         )
+
+
+_GC_LOCK = threading.Lock()
+_gc_renders = 0
+_gc_saved: tuple[int, ...] = ()
+
+
+@contextmanager
+def _fewer_gc_runs() -> Iterator[None]:
+    """RENDER_GC_THRESHOLD while at least one PDF renders; the process's own thresholds back after the
+    last one (two renders at once in a web worker must not leave the raised thresholds behind)."""
+    global _gc_renders, _gc_saved
+    with _GC_LOCK:
+        if _gc_renders == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(*RENDER_GC_THRESHOLD)
+        _gc_renders += 1
+    try:
+        yield
     finally:
-        gc.set_threshold(*thresholds)
+        with _GC_LOCK:
+            _gc_renders -= 1
+            if _gc_renders == 0:
+                gc.set_threshold(*_gc_saved)

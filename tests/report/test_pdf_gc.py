@@ -1,0 +1,18 @@
+"""The PDF renderer raises the garbage collector's thresholds while it runs, and only while it runs."""
+from __future__ import annotations
+
+import gc
+
+from game.report.render_pdf import RENDER_GC_THRESHOLD, _fewer_gc_runs
+
+
+def test_overlapping_renders_restore_the_process_thresholds():
+    before = gc.get_threshold()
+    first, second = _fewer_gc_runs(), _fewer_gc_runs()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold() == RENDER_GC_THRESHOLD
+    first.__exit__(None, None, None)  # the first render ends while the second still runs
+    assert gc.get_threshold() == RENDER_GC_THRESHOLD
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
