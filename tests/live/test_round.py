@@ -84,18 +84,13 @@ def test_every_action_raises_the_views_version(team_of_three):
     assert versions == sorted(versions) and len(set(versions)) == len(versions), versions
 
 
-def test_a_simulated_tablet_ignores_a_view_that_arrives_after_a_newer_one():
-    import asyncio
-    import random
+def test_a_client_ignores_a_view_that_arrives_after_a_newer_one():
+    # The rule simulate bots and test clients use (static/js/team_views.js is the same for browsers).
+    from game.rules.views import is_newer, with_votes
 
-    from game.simulate import Bot, Stats
-
-    async def play() -> dict:
-        bot = Bot(0, "http://127.0.0.1:1", "CODE", random.Random(1), Stats(players=1), 0.0, asyncio.Event())
-        newer = {"team": {"id": 7}, "version": 18, "phase": "decide", "distribution": None, "round": 1}
-        older = {**newer, "version": 17, "phase": "revote"}
-        await bot._on_state({"team": newer})
-        await bot._on_state({"team": older})
-        return bot.team
-
-    assert asyncio.run(play())["phase"] == "decide"
+    newer = {"team": {"id": 7}, "version": 18, "phase": "decide", "round": 1, "players": [], "votes_cast": 0}
+    older = {**newer, "version": 17, "phase": "revote"}
+    assert not is_newer(newer, older) and is_newer(older, newer) and is_newer(None, older)
+    voted = {"team_id": 7, "version": 17, "round": 1, "phase": "revote", "voter_ids": [1], "votes_cast": 1}
+    assert with_votes(newer, voted) is newer  # an older `voted` changes nothing
+    assert with_votes(older, {**voted, "version": 19}) is None  # same round, other phase: fetch the state
