@@ -93,4 +93,5 @@ def test_a_client_ignores_a_view_that_arrives_after_a_newer_one():
     assert not is_newer(newer, older) and is_newer(older, newer) and is_newer(None, older)
     voted = {"team_id": 7, "version": 17, "round": 1, "phase": "revote", "voter_ids": [1], "votes_cast": 1}
     assert with_votes(newer, voted) is newer  # an older `voted` changes nothing
-    assert with_votes(older, {**voted, "version": 19}) is None  # same round, other phase: fetch the state
+    assert with_votes(newer, {**voted, "version": 19}) is None  # same round, other phase: fetch the state
+    assert with_votes(older, {**voted, "version": 19})["players"] == [] and with_votes(older, {**voted, "version": 19})["votes_cast"] == 1
