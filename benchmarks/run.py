@@ -455,6 +455,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-report", action="store_true", help="skip benchmarks/report_bench.py")
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
                         help="record the app server's realistic runs with py-spy; stacks and summaries in DIR")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs, databases)")
     args = parser.parse_args(argv)
     _raise_open_files_limit()
     args.tmp = tempfile.mkdtemp(prefix="inzetspel-bench-")
@@ -490,7 +491,10 @@ def main(argv: list[str] | None = None) -> None:
             results["scaleout"] = scaleout(args)
         results["report"] = None if args.no_report else report_rendering()
     finally:
-        shutil.rmtree(args.tmp, ignore_errors=True)
+        if args.keep:
+            log(f"kept the servers' logs and databases in {args.tmp}")
+        else:
+            shutil.rmtree(args.tmp, ignore_errors=True)
     results["seconds"] = round(time.monotonic() - started, 1)
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     default_out = RESULTS_DIR / ("results-full.json" if args.full else "results.json")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template
 from flask_wtf.csrf import CSRFError
 from flask_babel import gettext as _
 
 from game import config as settings
+from game import heap
 from game import i18n
 from game import security
 from game.web import assets
@@ -63,6 +64,21 @@ def register_extensions(app: Flask) -> None:
     )
     if queue:
         share_presence(queue, app.config.get("MESSAGE_QUEUE_CHANNEL", "inzetspel"))
+    # Flask-SocketIO runs every event in a request context built from the connection's handshake
+    # (/socket.io/). Without a URL rule for that path each push raises NotFound and keeps it with its
+    # traceback: a reference cycle of ~45 objects per event, nearly all the cyclic garbage under load and
+    # so the GC pauses behind the latency tail (docs/benchmarks.md, "Garbage per event"). engine.io
+    # answers that path before Flask, so the view is never served.
+    for endpoint, websocket in SOCKETIO_ENDPOINTS.items():  # polling and WebSocket handshakes match different rules
+        app.add_url_rule("/socket.io/", endpoint=endpoint, view_func=_socketio_handshake, strict_slashes=False,
+                         websocket=websocket)
+
+
+SOCKETIO_ENDPOINTS = {"socketio_handshake": False, "socketio_websocket": True}
+
+
+def _socketio_handshake() -> None:
+    abort(404)
 
 
 def share_presence(queue: str, channel: str) -> None:
@@ -74,11 +90,13 @@ def share_presence(queue: str, channel: str) -> None:
 
 def start_background_work(app: Flask) -> None:
     """What a serving process runs beside the requests (not the CLI's one-off commands): the phase
-    timers and, with several processes, the shared presence heartbeat."""
+    timers and, with several processes, the shared presence heartbeat; and its garbage collector tuned
+    for serving (game/heap.py)."""
     from game.live.presence import SharedOnline, presence
     from game.live.timers import run_timers
 
     socketio.start_background_task(run_timers, app.extensions["inzetspel.db"])
+    heap.settle_for_serving()
     if not app.config.get("MESSAGE_QUEUE"):
         return
 

@@ -18,6 +18,7 @@ import secrets
 import pytest
 from sqlalchemy import func, select
 
+from game.app import SOCKETIO_ENDPOINTS
 from game.extensions import socketio
 from game.play import library
 from game.report import sharing
@@ -76,7 +77,7 @@ HTTP = {
 }
 # Fields a POST carries besides the CSRF token, where the owner's request needs them to succeed.
 FORMS = {"/rooms/<code>/report/previous": {"previous": "0"}, "/language": {"locale": "en", "next": "/"}}
-PUBLIC_ENDPOINTS = {"static"}
+PUBLIC_ENDPOINTS = {"static", *SOCKETIO_ENDPOINTS}  # engine.io's path: never served by Flask (game/app.py)
 
 
 def http_client(world, actor: str):

@@ -124,7 +124,10 @@ NUMBERS = st.one_of(st.sampled_from([0, -1, 1, 2, 2**31, 2**63, -(2**63) - 1, 10
 
 
 def routes(app) -> list[tuple[str, str]]:
-    return sorted({(r.rule, m) for r in app.url_map.iter_rules() if r.endpoint != "static"
+    """Flask's own routes: not the static files, nor engine.io's path (Socket.IO payloads: test_fuzz_events.py)."""
+    from game.app import SOCKETIO_ENDPOINTS
+
+    return sorted({(r.rule, m) for r in app.url_map.iter_rules() if r.endpoint != "static" and r.endpoint not in SOCKETIO_ENDPOINTS
                    for m in r.methods - {"HEAD", "OPTIONS"}})
 
 

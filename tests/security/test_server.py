@@ -137,7 +137,8 @@ def test_a_flooding_client_is_limited_and_another_room_does_not_slow_down(start_
         out = []
         for _ in range(n):
             t = time.perf_counter()
-            assert calm.call("get_state", {}, timeout=20)["ok"]
+            reply = calm.call("get_state", {}, timeout=20)
+            assert reply["ok"], reply  # the refusal's code says why (seen once under a loaded machine)
             out.append(time.perf_counter() - t)
         return out
 
