@@ -133,6 +133,7 @@ def breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
 ROW, BAR = 5.6, 4.4
 DIST_W, DIST_PLOT = 84.0, 26.0   # distribution: width, height of the tallest bar
 BREAK_W = 88.0                   # breakdown: the 100% bar (its labels: a 40 mm column of HTML)
+OVERVIEW_ROWS = 40               # overview rows per image: 40 × 5.6 mm fill an A4 page below the heading
 OVER_W = 96.0                    # overview: agreement 1.0 (titles: a 64 mm column of HTML), value after the bar
 SVG_FONT = "Liberation Sans"     # one family: no fallback search per label
 _DARK = {FIRST_COLOUR, SCALE_COLOURS[0], SCALE_COLOURS[4], OPTION_COLOURS[0], OPTION_COLOURS[3], OPTION_COLOURS[4],
@@ -263,7 +264,12 @@ def print_breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
 
 
 def print_overview(cards: list[dict], labels: dict) -> Markup:
-    """Every card's agreement (the final vote) for the PDF: a bar per card coloured by reading, the value after it."""
+    """Every card's agreement (the final vote) for the PDF: a bar per card coloured by reading, the value after it.
+    One image per OVERVIEW_ROWS cards, so that a deck of any length breaks across pages between images."""
+    return Markup("").join(_print_overview_part(cards[i:i + OVERVIEW_ROWS], labels) for i in range(0, len(cards), OVERVIEW_ROWS))
+
+
+def _print_overview_part(cards: list[dict], labels: dict) -> Markup:
     comma = labels is strings("nl")
     canvas = _Canvas()
     for row, card in enumerate(cards):
