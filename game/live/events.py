@@ -21,7 +21,7 @@ from game.extensions import get_db, socketio
 from game.live import limits, schemas
 from game.live.presence import Connection, presence
 from game.play import facilitation, rooms, submissions, turns
-from game.play.common import Outcome
+from game.play.common import Outcome, PoolTimeout, busy, lost_race
 from game.rules.codes import screen_token
 from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
@@ -108,8 +108,10 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
                 result = fn(connection, payload)
             except RuleViolation as violation:
                 return refuse(event, violation)
-            except limits.DATABASE_DOWN:  # nothing was written (the transaction rolled back): try again
-                return refuse(event, limits.unavailable())
+            except limits.DATABASE_DOWN as exc:  # nothing was written (the transaction rolled back): try again
+                return refuse(event, busy() if lost_race(exc) else limits.unavailable())
+            except PoolTimeout:  # no pooled database connection came free in time: nothing was done
+                return refuse(event, busy())
             if isinstance(result, Outcome):
                 publish(result)
                 return result.reply

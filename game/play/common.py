@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from game.rules.errors import RuleViolation
@@ -57,6 +58,21 @@ class Conflict(Exception):
     """Another action on the same team committed first; the use case runs again."""
 
 
+# PostgreSQL aborted the transaction to break a lock cycle or a serialization conflict: nothing was
+# written and the database is fine, so the use case lost a race and runs again (psycopg raises these
+# as OperationalError subclasses: DeadlockDetected, SerializationFailure).
+LOST_RACE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def lost_race(exc: BaseException) -> bool:
+    """An OperationalError that is a lost race (deadlock, serialization failure), not a database down."""
+    return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) in LOST_RACE_SQLSTATES
+
+
+def busy() -> RuleViolation:
+    return RuleViolation("server/busy", "It is busy right now; please try again.")
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -71,22 +87,34 @@ def save_team(session: Session, team: TeamRecord, **changes: object) -> None:
         raise Conflict(f"team {team.id} changed concurrently")
 
 
+def lock_room_teams(session: Session, room_id: int) -> list[TeamRecord]:
+    """Lock every team row of a room (PostgreSQL), always in id order. Without the ORDER BY the rows
+    are locked in their physical order, which changes as teams are updated: two seatings could lock
+    the same teams in opposite orders and deadlock (docs/benchmarks.md, "Seating burst on PostgreSQL").
+    A use case that locks several teams one by one locks them in id order too."""
+    return list(session.scalars(select(TeamRecord).where(TeamRecord.room_id == room_id).order_by(TeamRecord.id).with_for_update()))
+
+
 def retried(fn: Callable[P, T]) -> Callable[P, T]:
-    """Run a use case again when it lost a race (version conflict or unique constraint)."""
+    """Run a use case again when it lost a race (version conflict, unique constraint, deadlock or
+    serialization failure). A pool with no free connection is `server/busy`, not a database down."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return fn(*args, **kwargs)
-            except (Conflict, IntegrityError) as exc:
+            except (Conflict, IntegrityError, OperationalError) as exc:
+                if isinstance(exc, OperationalError) and not lost_race(exc):
+                    log.warning("%s: database unavailable: %s", fn.__name__, exc.orig)
+                    raise RuleViolation("server/unavailable", "The database cannot be reached right now; please try again.") from None
                 if attempt == ATTEMPTS:
-                    log.warning("%s gave up after %d attempts: %s", fn.__name__, attempt, exc)
-                    raise RuleViolation("server/busy", "It is busy right now; please try again.") from None
+                    log.warning("%s gave up after %d attempts: %s", fn.__name__, attempt, getattr(exc, "orig", exc))
+                    raise busy() from None
                 time.sleep(random.uniform(0, 0.02 * attempt))  # jitter: racing retries do not collide again
-            except OperationalError as exc:
-                log.warning("%s: database unavailable: %s", fn.__name__, exc.orig)
-                raise RuleViolation("server/unavailable", "The database cannot be reached right now; please try again.") from None
+            except PoolTimeout as exc:  # every pooled connection stayed in use for the pool timeout: nothing was done
+                log.warning("%s: no database connection free: %s", fn.__name__, exc)
+                raise busy() from None
         raise AssertionError("unreachable")
 
     return wrapper

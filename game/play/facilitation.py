@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from game.play.common import Outcome, retried, save_team
+from game.play.common import Outcome, lock_room_teams, retried, save_team
 from game.play.rooms import owned_room
 from game.play.snapshots import load_snapshot, load_team_state
 from game.play.turns import TEAM_MOVES, enter_phase, lock_team
@@ -92,7 +91,7 @@ def set_paused(db: Database, facilitator_id: int, typed_code: str, paused: bool,
             return room_outcome(session, room, online)
         now = utcnow()
         settings = dict(room.settings or {})
-        for team in session.scalars(select(TeamRecord).where(TeamRecord.room_id == room.id).with_for_update()):
+        for team in lock_room_teams(session, room.id):  # id order, like a seating: no deadlock
             if paused:
                 if team.deadline_at is not None:
                     settings.setdefault("paused_remaining", {})[str(team.id)] = max(0.0, (team.deadline_at - now).total_seconds())
@@ -144,8 +143,8 @@ def move_player(db: Database, facilitator_id: int, player_id: int, team_id: int,
         target = session.get(TeamRecord, team_id)
         if target is None or target.room_id != room.id:
             raise RuleViolation("team/not_found", "This team does not belong to this session.")
-        source = lock_team(session, player.team_id)
-        target = lock_team(session, team_id)
+        locked = {i: lock_team(session, i) for i in sorted({player.team_id, team_id})}  # id order: no deadlock
+        source, target = locked[player.team_id], locked[team_id]
         player.team_id = target.id
         save_team(session, source)
         if target.id != source.id:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from game.play.common import Outcome, Seat, hash_token, retried, save_team
+from game.play.common import Outcome, Seat, hash_token, lock_room_teams, retried, save_team
 from game.play.snapshots import comfort_of_teams, load_snapshot
 from game.rules.codes import new_join_code, normalise_join_code
 from game.rules.errors import RuleViolation
@@ -139,8 +139,8 @@ def take_seat(
             raise RuleViolation("room/locked", "The facilitator has closed the session to new participants.")
         if role not in room.roles:
             raise RuleViolation("seat/invalid_role", "Choose one of this session's roles.")
-        # Lock the room's teams: simultaneous joins are balanced one after the other.
-        session.scalars(select(TeamRecord).where(TeamRecord.room_id == room.id).with_for_update()).all()
+        # Lock the room's teams (in id order: no deadlock): simultaneous joins are balanced one after the other.
+        lock_room_teams(session, room.id)
         sizes = dict(session.execute(
             select(PlayerRecord.team_id, func.count())
             .where(PlayerRecord.room_id == room.id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False))
