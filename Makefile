@@ -60,7 +60,7 @@ soak: install
 		" (FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000}, FUZZ_HTTP_EXAMPLES=$${FUZZ_HTTP_EXAMPLES:-200}, FAULT_KILLS=$${FAULT_KILLS:-4})"
 
 # The load benchmark (docs/benchmarks.md): the game against a bare Flask-SocketIO server, 1,000
-# players, ~20 minutes on a quiet machine. Not a test: it never fails on a slow machine. Writes
+# players, ~8 minutes on a quiet machine. Not a test: it never fails on a slow machine. Writes
 # docs/benchmarks/results.json, the plots and the figures in docs/benchmarks.md. Last line: one JSON
 # object. A quick try that touches nothing under docs/:
 #   make bench BENCH_ARGS="--players 100 --rounds 2 --window 3 --out /tmp/try/results.json"

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import base64
+import functools
 import gc
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -11,7 +13,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from game.report import forked, pdf_parts
 from game.report.render_html import render_html
+
+log = logging.getLogger(__name__)
 
 # The charts travel as data-URI images in the HTML. WeasyPrint's pure-Python HTML parser reads every
 # character of a 1 MB attribute slowly, so for the PDF each chart gets a short "chart:N" address that
@@ -53,29 +58,91 @@ def _html_class():  # noqa: ANN202
     return ReportHTML
 
 
-def render_pdf(report: dict) -> bytes:
-    """PDF bytes of the report."""
-    # Imported here: WeasyPrint loads pango at import time, which the other formats do not need.
-    from weasyprint.urls import URLFetcherResponse
+# From this many cards the document is laid out in two processes (game/report/pdf_parts.py) when the
+# machine has a second core; a smaller one is quicker in one than forking twice and joining.
+PARALLEL_MIN_CARDS = 8
 
+
+def render_pdf(report: dict, parallel: bool | None = None) -> bytes:
+    """PDF bytes of the report. Laid out in child processes where the platform can fork (a server keeps
+    serving meanwhile: game/report/forked.py), in two halves at once for a big report; `parallel`
+    forces the choice (tests)."""
     for chatter in ("fontTools", "weasyprint.progress"):  # font subsetting and page-by-page progress
         logging.getLogger(chatter).setLevel(logging.WARNING)
+    with _fewer_gc_runs():  # the HTML too: its template run allocates as much as the layout, per element
+        html, charts = _html_for_print(report)
+    write_options = {"pdf_identifier": report["room"]["code"].encode(), "uncompressed_pdf": False}
+    if not forked.available():
+        return _lay_out_here(html, charts, write_options)
+    _warm_up()
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1 and len(report["cards"]) >= PARALLEL_MIN_CARDS
+    parts = pdf_parts.split(html) if parallel else None
+    if parts is not None:
+        try:
+            return _lay_out_in_two(parts, charts, write_options)
+        except (forked.ChildFailed, _NotJoinable) as exc:
+            log.warning("report PDF in two parts failed, laying it out in one: %s", str(exc)[-500:])
+    return forked.run_all([lambda: _lay_out_here(html, charts, write_options)])[0]
+
+
+@lru_cache(maxsize=1)
+def _warm_up() -> None:
+    """Lay out a line of the report once in this process: the children forked from it then start with
+    pango's fonts and WeasyPrint's caches loaded (≈ 0.5 s each, every time, if they had to load them)."""
+    _lay_out_here('<html><body class="report pdf"><p>Inzetbaarheidsspel <b>0123456789</b></p></body></html>', [], {})
+
+
+class _NotJoinable(Exception):
+    """The parts cannot be joined as they are (the cover took more than one page)."""
+
+
+def _html_for_print(report: dict) -> tuple[str, list[bytes]]:
     charts: list[bytes] = []
 
     def address(match: re.Match) -> str:
         charts.append(base64.b64decode(match.group(1)))
         return f'src="chart:{len(charts) - 1}"'
 
+    return _CHART_SRC.sub(address, render_html(report, for_pdf=True)), charts
+
+
+def _document(html: str, charts: list[bytes]):  # noqa: ANN202 (a weasyprint.HTML)
+    from weasyprint.urls import URLFetcherResponse
+
     def fetch(url: str) -> URLFetcherResponse:
         if not url.startswith("chart:"):
             raise ValueError(f"the report PDF loads nothing from outside: {url[:40]}")
         return URLFetcherResponse(url, charts[int(url[len("chart:"):])], {"Content-Type": "image/svg+xml"})
 
-    with _fewer_gc_runs():  # the HTML too: its template run allocates as much as the layout, per element
-        html = _CHART_SRC.sub(address, render_html(report, for_pdf=True))
-        return _html_class()(string=html, base_url=None, url_fetcher=fetch).write_pdf(
-            pdf_identifier=report["room"]["code"].encode(), uncompressed_pdf=False,
-        )
+    return _html_class()(string=html, base_url=None, url_fetcher=fetch)
+
+
+def _lay_out_here(html: str, charts: list[bytes], write_options: dict) -> bytes:
+    with _fewer_gc_runs():
+        return _document(html, charts).write_pdf(**write_options)
+
+
+def _lay_out_part(html: str, charts: list[bytes], write_options: dict) -> pdf_parts.Laid:
+    with _fewer_gc_runs():
+        return pdf_parts.lay_out(_document(html, charts), **write_options)
+
+
+def _lay_out_in_two(parts: pdf_parts.Parts, charts: list[bytes], write_options: dict) -> bytes:
+    first, second = forked.run_all([functools.partial(_lay_out_part, doc, charts, write_options) for doc in parts.documents])
+    if first.anchors.get("summary") != 1:
+        raise _NotJoinable("the cover is not one page")
+    offsets = (0, first.pages)
+    pages = {name: offsets[part] + (first, second)[part].anchors[name] + 1
+             for name, part in parts.owners.items() if name in (first, second)[part].anchors}
+
+    def cover_and_join() -> bytes:
+        cover = _lay_out_part(pdf_parts.cover_with_page_numbers(parts.cover, pages), charts, write_options)
+        if cover.pages != 1:
+            raise _NotJoinable("the cover is not one page")
+        return pdf_parts.join(cover, [first, second], parts.owners)
+
+    return forked.run_all([cover_and_join])[0]
 
 
 _GC_LOCK = threading.Lock()
