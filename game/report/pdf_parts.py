@@ -124,7 +124,7 @@ def join(cover: Laid, parts: list[Laid], owners: dict[str, int]) -> bytes:
     """The cover, the first part without its own cover page, the second part: one PDF with page
     numbers, named destinations of the anchors' owners and one outline."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Fit, NameObject
+    from pypdf.generic import ArrayObject, DecodedStreamObject, Destination, DictionaryObject, Fit, NameObject
 
     readers = [PdfReader(io.BytesIO(p.pdf)) for p in (cover, *parts)]
     writer = PdfWriter()
@@ -147,7 +147,8 @@ def join(cover: Laid, parts: list[Laid], owners: dict[str, int]) -> bytes:
         index = offsets[part] + parts[part].anchors.get(name, 0)
         if part == 0 and index == 0:
             continue  # on the cover, which links to the chapters but is no link target itself
-        writer.add_named_destination_object(_destination(name, writer.pages[index], dest, Fit))
+        writer.add_named_destination_object(
+            Destination(name, writer.pages[index].indirect_reference, Fit.xyz(left=dest.left, top=dest.top, zoom=0)))
 
     # Page numbers, as the single layout draws them (not on the cover).
     font = writer._add_object(DictionaryObject({
@@ -191,12 +192,6 @@ def join(cover: Laid, parts: list[Laid], owners: dict[str, int]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _destination(name: str, page, dest, Fit):  # noqa: ANN001, ANN202, N803
-    from pypdf.generic import Destination
-
-    return Destination(name, page.indirect_reference, Fit.xyz(left=dest.left, top=dest.top, zoom=0))
 
 
 def _drop_named_destinations(writer) -> None:  # noqa: ANN001
