@@ -68,22 +68,20 @@ def split(html: str) -> Parts | None:
     for part, names in enumerate(ids):
         for name in names:
             owners.setdefault(name, part)
-    head = html[:head_end] + PART_CSS + html[head_end:body_start]
+    head = html[:head_end] + PART_CSS + html[head_end:body_open]
+    running_title, end = html[body_open:body_start], html[body_end:]
     # The second part opens with a card, whose break-before would leave a blank page after a running
     # title standing before it: the title goes inside the card instead.
-    running_title = html[body_open:body_start]
     opening = halves[1].index(">") + 1
-    halves = (halves[0], halves[1][:opening] + running_title + halves[1][opening:])
-
-    def document(content: str, others: list[str], running: bool = True) -> str:
-        return (head if running else head[:-len(running_title)]) + content + _placeholders(others) + html[body_end:]
-
+    second = halves[1][:opening] + running_title + halves[1][opening:]
     cover = body[:body.index(SUMMARY_START)]
+    in_cover = set(_IDS.findall(cover))
     return Parts(
-        documents=(document(halves[0], ids[1]), document(halves[1], ids[0], running=False)),
+        documents=(head + running_title + halves[0] + _placeholders(ids[1]) + end,
+                   head + second + _placeholders(ids[0]) + end),
         owners=owners,
-        cover=(head.replace(PART_CSS, PART_CSS + COVER_CSS) + cover
-               + _placeholders([n for n in owners if n not in set(_IDS.findall(cover))]) + html[body_end:]),
+        cover=(head.replace(PART_CSS, PART_CSS + COVER_CSS) + running_title + cover
+               + _placeholders([n for n in owners if n not in in_cover]) + end),
     )
 
 
@@ -97,6 +95,12 @@ def cover_with_page_numbers(cover: str, pages: dict[str, int]) -> str:
         return _TOC_LINK.sub(lambda a: f'<a href="#{a.group(1)}" data-page="{pages.get(a.group(1), "")}">', match.group(1))
 
     return _TOC.sub(number, cover, count=1)
+
+
+def anchor_pages(parts: list["Laid"], owners: dict[str, int]) -> dict[str, int]:
+    """Each anchor's page index in the joined PDF: where its owner part has it, after the parts before."""
+    offsets = [sum(p.pages for p in parts[:i]) for i in range(len(parts))]
+    return {name: offsets[part] + parts[part].anchors[name] for name, part in owners.items() if name in parts[part].anchors}
 
 
 @dataclass
@@ -139,14 +143,11 @@ def join(cover: Laid, parts: list[Laid], owners: dict[str, int]) -> bytes:
     # Named destinations: each anchor where its owner has it (the placeholders are left out).
     _drop_named_destinations(writer)
     height = float(writer.pages[0].mediabox.height)
-    dests = {name: readers[1 + part].named_destinations.get(name) for name, part in owners.items()}
-    for name, dest in sorted(dests.items()):
-        if dest is None:
+    named = [reader.named_destinations for reader in readers[1:]]  # a pypdf property that reads the whole tree
+    for name, index in sorted(anchor_pages(parts, owners).items()):
+        dest = named[owners[name]].get(name)
+        if dest is None or index == 0:  # the cover links to the chapters but is no link target itself
             continue
-        part = owners[name]
-        index = offsets[part] + parts[part].anchors.get(name, 0)
-        if part == 0 and index == 0:
-            continue  # on the cover, which links to the chapters but is no link target itself
         writer.add_named_destination_object(
             Destination(name, writer.pages[index].indirect_reference, Fit.xyz(left=dest.left, top=dest.top, zoom=0)))
 

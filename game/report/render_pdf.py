@@ -132,9 +132,7 @@ def _lay_out_in_two(parts: pdf_parts.Parts, charts: list[bytes], write_options: 
     first, second = forked.run_all([functools.partial(_lay_out_part, doc, charts, write_options) for doc in parts.documents])
     if first.anchors.get("summary") != 1:
         raise _NotJoinable("the cover is not one page")
-    offsets = (0, first.pages)
-    pages = {name: offsets[part] + (first, second)[part].anchors[name] + 1
-             for name, part in parts.owners.items() if name in (first, second)[part].anchors}
+    pages = {name: index + 1 for name, index in pdf_parts.anchor_pages([first, second], parts.owners).items()}
 
     def cover_and_join() -> bytes:
         cover = _lay_out_part(pdf_parts.cover_with_page_numbers(parts.cover, pages), charts, write_options)
