@@ -4,10 +4,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-Text = Annotated[str, StringConstraints(max_length=1000)]
+from game.rules.text import clean_text
+from game.security import MAX_ID
+
 RoundNo = Annotated[StrictInt, Field(ge=1, le=1000)]
+# Every id fits the database's INTEGER: 2**63 used to reach SQLite as an OverflowError (a traceback).
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+
+
+def _text(max_length: int, single_line: bool = True):  # noqa: ANN202
+    """A string field of at most `max_length`, normalised by game/rules/text.py; a control character or
+    invisible-only text raises its RuleViolation (text/...), which pydantic lets through to the handler."""
+    return Annotated[str, StringConstraints(max_length=max_length),
+                     AfterValidator(lambda v: clean_text(v, single_line=single_line))]
+
+
+Code = _text(20)
 
 
 class Payload(BaseModel):
@@ -19,9 +33,9 @@ class Empty(Payload):
 
 
 class TakeSeat(Payload):
-    code: Annotated[str, StringConstraints(max_length=20)]
-    name: Annotated[str, StringConstraints(max_length=40)]
-    role: Annotated[str, StringConstraints(max_length=60)]
+    code: Code
+    name: _text(40)
+    role: _text(60)
     team: Annotated[StrictInt, Field(ge=1, le=20)] | None = None
     observer: bool = False
 
@@ -38,7 +52,7 @@ class CastVote(Payload):
 
 class MarkHelpful(Payload):
     round: RoundNo
-    argument: Annotated[StrictInt, Field(ge=1)]
+    argument: Id
 
 
 class RateComfort(Payload):
@@ -50,60 +64,60 @@ class PostArgument(Payload):
     round: RoundNo
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
     stance: Annotated[StrictInt, Field(ge=1, le=5)] | Literal["for", "against"] | None = None
-    text: Annotated[str, StringConstraints(max_length=280)]
+    text: _text(280, single_line=False)
 
 
 class SubmitDilemma(Payload):
-    title: Annotated[str, StringConstraints(max_length=200)]
-    text: Annotated[str, StringConstraints(max_length=1000)]
+    title: _text(200)
+    text: _text(1000, single_line=False)
     kind: Literal["dilemma", "statement"]
-    options: Annotated[list[Annotated[str, StringConstraints(max_length=300)]], Field(max_length=6)] = []
+    options: Annotated[list[_text(300)], Field(max_length=6)] = []
 
 
 class FollowUp(Payload):
-    what: Annotated[str, StringConstraints(max_length=200)]
-    owner: Annotated[str, StringConstraints(max_length=60)]
+    what: _text(200)
+    owner: _text(60)
     due: dt.date = Field(strict=False)  # ISO date string "2027-05-01"
 
 
 class RecordDecision(Payload):
     round: RoundNo
     position: Annotated[StrictInt, Field(ge=1, le=5)] | None
-    rationale: Annotated[str, StringConstraints(max_length=200)] = ""
+    rationale: _text(200) = ""
     action: FollowUp | None = None
 
 
 class WatchRoom(Payload):
-    code: Annotated[str, StringConstraints(max_length=20)]
+    code: Code
 
 
 class TeamMove(Payload):
-    team_id: Annotated[StrictInt, Field(ge=1)]
+    team_id: Id
     move: Literal["draw_card", "close_vote", "start_revote", "start_decision", "skip_card"]
     round: RoundNo
 
 
 class TeamOnly(Payload):
-    team_id: Annotated[StrictInt, Field(ge=1)]
+    team_id: Id
 
 
 class RoomFlag(Payload):
-    code: Annotated[str, StringConstraints(max_length=20)]
+    code: Code
     on: bool
 
 
 class RoomMessage(Payload):
-    code: Annotated[str, StringConstraints(max_length=20)]
-    text: Annotated[str, StringConstraints(max_length=200)] | None = None
+    code: Code
+    text: _text(200, single_line=False) | None = None
 
 
 class MovePlayer(Payload):
-    player_id: Annotated[StrictInt, Field(ge=1)]
-    team_id: Annotated[StrictInt, Field(ge=1)]
+    player_id: Id
+    team_id: Id
 
 
 class PlayerOnly(Payload):
-    player_id: Annotated[StrictInt, Field(ge=1)]
+    player_id: Id
 
 
 class SettingsPayload(Payload):
@@ -117,5 +131,5 @@ class SettingsPayload(Payload):
 
 
 class UpdateSettings(Payload):
-    code: Annotated[str, StringConstraints(max_length=20)]
+    code: Code
     settings: SettingsPayload

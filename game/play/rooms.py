@@ -13,6 +13,7 @@ from game.play.common import Outcome, Seat, hash_token, lock_room_teams, retried
 from game.play.snapshots import comfort_of_teams, load_snapshot
 from game.rules.codes import new_join_code, normalise_join_code
 from game.rules.errors import RuleViolation
+from game.rules.text import clean_text
 from game.rules.settings import RoomSettings
 from game.rules.views import seat_view, team_view
 from game.store.db import Database
@@ -60,7 +61,8 @@ def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str
     """Create a room with its teams and a snapshot of the deck's cards; return the join code."""
     if not 1 <= len(spec.team_names) <= MAX_TEAMS:
         raise RuleViolation("room/team_count", "Choose 1 to %(n)s teams.", n=MAX_TEAMS)
-    names = [" ".join(n.split()) for n in spec.team_names]
+    names = [clean_text(n, single_line=True) for n in spec.team_names]  # every entry point: form, CLI, template
+    title = clean_text(spec.title, single_line=True)
     if any(not n or len(n) > 60 for n in names) or len(set(names)) != len(names):
         raise RuleViolation("room/team_names", "Team names: different, not empty, at most 60 characters.")
     for _ in range(5):  # a code collision is astronomically rare; try again rather than fail
@@ -72,14 +74,14 @@ def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str
                 if not 1 <= count <= len(cards):
                     raise RuleViolation("room/card_count", "Choose 1 to %(n)s cards.", n=len(cards))
                 chosen = _rng.sample(cards, count) if spec.shuffle else cards[:count]
-                roles = list(spec.roles or DEFAULT_ROLES.get(deck.language, DEFAULT_ROLES["nl"]))
+                roles = [clean_text(r, single_line=True) for r in spec.roles or DEFAULT_ROLES.get(deck.language, DEFAULT_ROLES["nl"])]
                 if len(roles) > 20 or any(not r or len(r) > 60 for r in roles) or len(set(roles)) != len(roles):
                     raise RuleViolation("room/roles", "Roles: 1 to 20, different, each at most 60 characters.")
                 previous = None
                 if spec.previous_room_code:
                     previous = owned_room(session, facilitator_id, spec.previous_room_code) if facilitator_id else None
                 room = RoomRecord(
-                    code=new_join_code(_rng), title=spec.title.strip() or deck.title, language=deck.language,
+                    code=new_join_code(_rng), title=title or deck.title, language=deck.language,
                     facilitator_id=facilitator_id, deck_id=deck.id, roles=roles, cards_total=count,
                     settings=spec.settings.as_dict(), previous_room_id=previous.id if previous else None,
                 )
@@ -127,7 +129,7 @@ def take_seat(
     observer: bool = False,
 ) -> tuple[str, Seat, Outcome]:
     """A player joins: a new seat in the chosen team (or the smallest); returns the secret token."""
-    name = " ".join(name.split())
+    name = clean_text(name, single_line=True)
     if not 1 <= len(name) <= 40:
         raise RuleViolation("seat/invalid_name", "Choose a name of 1 to 40 characters (a nickname is fine).")
     token = secrets.token_urlsafe(32)

@@ -16,6 +16,7 @@ from game.play.common import Outcome, Seat
 from game.play.rooms import new_submissions, owned_room
 from game.rules import submissions as rules
 from game.rules.errors import RuleViolation
+from game.rules.text import clean_text
 from game.store.db import Database
 from game.store.models import PlayerRecord, RoomRecord, SubmissionRecord
 
@@ -30,6 +31,8 @@ def as_dict(record: SubmissionRecord, author: str | None = None) -> dict:
 
 def submit(db: Database, seat: Seat, title: str, text: str, kind: str, options: list[str]) -> Outcome:
     """A player's dilemma from their own organisation, during or after the room; a resend counts once."""
+    title, text = clean_text(title, single_line=True), clean_text(text)  # refused before anything is read or written
+    options = [clean_text(o, single_line=True) for o in options]
     with db.transaction() as session:
         room = session.get(RoomRecord, seat.room_id)
         mine = session.scalars(select(SubmissionRecord).where(SubmissionRecord.player_id == seat.player_id)).all()

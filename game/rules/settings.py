@@ -17,6 +17,8 @@ class RoomSettings:
     points: bool = True           # points and badges that reward dialogue
     vote_seconds: int | None = None     # the vote closes with whoever voted when this runs out
     discuss_seconds: int | None = None  # a visible guide for the discussion; nothing closes by itself
+    min_group: int = 5            # the privacy gate's minimum group size on every live surface (game/rules/privacy.py)
+    team_quorum: int = 2          # players seated before a table may draw its first card (the facilitator can start it by hand)
 
     @classmethod
     def from_dict(cls, data: dict | None) -> RoomSettings:
