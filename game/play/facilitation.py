@@ -83,6 +83,24 @@ def advance_all(db: Database, facilitator_id: int, typed_code: str, online: froz
     return combined
 
 
+def start_tables(db: Database, facilitator_id: int, typed_code: str, online: frozenset[int] = frozenset()) -> Outcome:
+    """Start every table still waiting for its first card (below the quorum too): the first card is drawn."""
+    with db.transaction() as session:
+        room = owned_room(session, facilitator_id, typed_code)
+        waiting = [t.id for t in room.teams if t.phase == "draw" and t.rounds_done == 0]
+    combined = Outcome(reply={"ok": True, "started": [], "empty": []})
+    for team_id in waiting:
+        try:
+            result = team_move(db, facilitator_id, team_id, "draw_card", 1, online)
+        except RuleViolation as exc:  # nobody seated yet, or another tap started it first
+            combined.reply["empty"].append({"team_id": team_id, "code": exc.code})
+            continue
+        combined.reply["started"].append(team_id)
+        combined.team_views.update(result.team_views)
+        combined.room_ids |= result.room_ids
+    return combined
+
+
 def set_paused(db: Database, facilitator_id: int, typed_code: str, paused: bool, online: frozenset[int] = frozenset()) -> Outcome:
     """Pause or resume the room; running timers stop and continue where they were."""
     with db.transaction() as session:
@@ -173,6 +191,6 @@ def update_settings(db: Database, facilitator_id: int, typed_code: str, settings
     """Change the room's mechanics and timers (takes effect from the next phase)."""
     with db.transaction() as session:
         room = owned_room(session, facilitator_id, typed_code)
-        extra = {k: v for k, v in (room.settings or {}).items() if k == "paused_remaining"}
+        extra = {k: v for k, v in (room.settings or {}).items() if k in ("paused_remaining", "format")}  # format: the script on the dashboard
         room.settings = {**settings.as_dict(), **extra}
         return room_outcome(session, room, online)

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from game.extensions import get_db
 from game.i18n import error_text
 from game.live.events import publish
-from game.play import library, rooms, templates
+from game.play import formats, library, rooms, templates
 from game.rules.codes import display_join_code
 from game.rules.errors import RuleViolation
 from game.web.auth import login_required
@@ -34,36 +34,60 @@ def rooms_page():  # noqa: ANN201
     form.deck.choices = [SelectChoice(d["slug"], d["title"] + " (" + ngettext("%(num)s card", "%(num)s cards", d["cards"]) + ")") for d in decks]
     form.template.choices = [SelectChoice("", _("— none —"))] + [SelectChoice(str(t["id"]), t["name"]) for t in my_templates]
     form.previous.choices = [SelectChoice("", _("— none —"))] + [SelectChoice(r["code"], f"{r['title']} ({display_join_code(r['code'])})") for r in my_rooms]
+    available = formats.formats_for(_formats_dir(), {d["slug"] for d in decks})
+    chosen = _chosen_format(available, request.form if request.method == "POST" else request.args)
     if request.method == "GET":
-        _prefill(form, request.args)
+        chosen = _prefill(form, request.args, chosen, available)
     if form.validate_on_submit():
         try:
-            code = _create_from_form(form)
+            code = _create_from_form(form, chosen)
         except RuleViolation as exc:
             form.form_errors.append(error_text(exc))
         else:
             flash(_("Session created. Code: %(code)s", code=display_join_code(code)))
             return redirect(url_for("facilitator.dashboard", code=code))
-    return render_template("rooms.html", form=form, rooms=my_rooms, templates=my_templates,
-                           decks=decks, display_code=display_join_code, end_form=ConfirmForm())
+    return render_template("rooms.html", form=form, rooms=my_rooms, templates=my_templates, formats=available,
+                           chosen_format=chosen, decks=decks, display_code=display_join_code, end_form=ConfirmForm())
 
 
-def _prefill(form: RoomForm, args) -> None:  # noqa: ANN001
-    """A blank form, or one filled from a template (?template=ID) or an earlier room (?follow_up=CODE)."""
+def _formats_dir():  # noqa: ANN202
+    from game.config import ROOT
+
+    return current_app.config.get("FORMATS_DIR") or ROOT / "formats"
+
+
+def _chosen_format(available: list[formats.SessionFormat], values) -> formats.SessionFormat | None:  # noqa: ANN001
+    """The session format named in the query (?format=SLUG) or the posted form, if it exists."""
+    slug = values.get("format", "")
+    return next((f for f in available if f.slug == slug), None)
+
+
+def _prefill(form: RoomForm, args, chosen: formats.SessionFormat | None,  # noqa: ANN001
+             available: list[formats.SessionFormat]) -> formats.SessionFormat | None:
+    """A blank form, or one filled from a format (?format=SLUG), a template (?template=ID) or an earlier room
+    (?follow_up=CODE); a follow-up of a room started from a format gets that format's follow-up format."""
     form.teams.data = "Team 1\nTeam 2\nTeam 3"
     form.roles.data = "\n".join(rooms.DEFAULT_ROLES["nl"])
     spec = None
     try:
-        if args.get("template", "").isdigit():
+        if chosen is not None and not args.get("follow_up"):
+            spec = chosen.spec(title=chosen.title)
+        elif args.get("template", "").isdigit():
             spec = templates.template_spec(get_db(), g.facilitator_id, int(args["template"]))
             form.template.data = args["template"]
         elif args.get("follow_up"):
             spec = rooms.spec_of_room(get_db(), g.facilitator_id, args["follow_up"])
             form.previous.data = spec.previous_room_code
+            earlier = formats.format_of_room(get_db(), g.facilitator_id, args["follow_up"])
+            follow = next((f.follow_up for f in available if f.slug == earlier), None)
+            chosen = chosen or next((f for f in available if f.slug == follow), None)
+            if chosen is not None:  # same deck and tables as the earlier room, so the report can compare them
+                spec = chosen.spec(deck_slug=spec.deck_slug, team_names=spec.team_names, roles=spec.roles,
+                                   title=chosen.title, previous_room_code=spec.previous_room_code)
     except RuleViolation as exc:
         flash(error_text(exc))
     if spec is None:
-        return
+        return chosen
     form.deck.data, form.title.data, form.cards.data = spec.deck_slug, spec.title, spec.cards
     form.teams.data, form.shuffle.data = "\n".join(spec.team_names), spec.shuffle
     if spec.roles:
@@ -72,15 +96,21 @@ def _prefill(form: RoomForm, args) -> None:  # noqa: ANN001
     form.pacing.data, form.second_vote.data, form.predictions.data = st.pacing, st.second_vote, st.predictions
     form.comfort.data, form.points.data = st.comfort, st.points
     form.vote_seconds.data, form.discuss_seconds.data = st.vote_seconds, st.discuss_seconds
+    return chosen
 
 
-def _create_from_form(form: RoomForm) -> str:
+def _create_from_form(form: RoomForm, chosen: formats.SessionFormat | None = None) -> str:
+    settings = form.settings()
+    if chosen is not None:  # the format's settings the form does not show (group sizes, role groups) stay
+        settings = chosen.room_settings({k: v for k, v in settings.as_dict().items() if k in form})
     spec = rooms.RoomSpec(
         deck_slug=form.deck.data, team_names=lines(form.teams.data), title=form.title.data or "",
         cards=form.cards.data, roles=lines(form.roles.data) or None, shuffle=form.shuffle.data,
-        settings=form.settings(), previous_room_code=form.previous.data or None,
+        settings=settings, previous_room_code=form.previous.data or None,
     )
     code = rooms.create_room(get_db(), g.facilitator_id, spec)
+    if chosen is not None:
+        formats.remember_format(get_db(), g.facilitator_id, code, chosen.slug)
     if form.save_as.data:
         templates.save_template(get_db(), g.facilitator_id, form.save_as.data, spec)
     return code
@@ -100,8 +130,11 @@ def dashboard(code: str):  # noqa: ANN201
     room_code = overview["room"]["code"]
     from game.web.screen import screen_link
 
+    started_from = formats.format_of_room(get_db(), g.facilitator_id, room_code)
+    session_format = formats.load_formats(_formats_dir()).get(started_from) if started_from else None
     return render_template("dashboard.html", overview=overview, code=room_code, screen=screen_link(room_code),
-                           display_code=display_join_code(room_code), link=join_link(room_code), end_form=ConfirmForm())
+                           display_code=display_join_code(room_code), link=join_link(room_code), end_form=ConfirmForm(),
+                           session_format=session_format)
 
 
 @bp.route("/rooms/<code>/end", methods=["POST"])
