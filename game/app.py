@@ -47,7 +47,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     # Handlers must be registered before the first init_app, so every app built later gets them too.
-    from game.live import events  # noqa: F401
+    from game.live import events, seat_events  # noqa: F401
 
     csrf.init_app(app)
     i18n.init_app(app)  # before any template renders: gettext in Jinja, the locale selector
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
         ping_timeout=20,
         max_http_buffer_size=app.config.get("MAX_HTTP_BUFFER_SIZE", 16 * 1024),  # kilobytes, not 1 MB (issue 8)
     )
+    guard_socketio(app)
     if queue:
         share_presence(queue, app.config.get("MESSAGE_QUEUE_CHANNEL", "inzetspel"))
     # Flask-SocketIO runs every event in a request context built from the connection's handshake
@@ -72,6 +73,25 @@ def register_extensions(app: Flask) -> None:
     for endpoint, websocket in SOCKETIO_ENDPOINTS.items():  # polling and WebSocket handshakes match different rules
         app.add_url_rule("/socket.io/", endpoint=endpoint, view_func=_socketio_handshake, strict_slashes=False,
                          websocket=websocket)
+
+
+def guard_socketio(app: Flask) -> None:
+    """The flood gate in front of python-socketio and the handshake throttle in front of engine.io
+    (game/live/gate.py). Test apps (TESTING) fire hundreds of events per connection: their gate only
+    counts malformed frames, unless EVENT_RATE_LIMIT switches the limits on."""
+    from flask_babel import force_locale
+
+    from game.live import gate
+
+    settings = gate.GateSettings.from_config(app.config)
+    if not app.config.get("EVENT_RATE_LIMIT", not app.testing):
+        settings = gate.GateSettings(*(10.0**9,) * 4, cut_after=10**9, handshakes_per_second=10.0**9, handshake_burst=10.0**9)
+    with app.app_context(), force_locale(app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+        refusal = gate.error_packet(_("Too many messages at once; wait a moment."))
+    flood_gate = gate.FloodGate(settings, lambda _sid: refusal)
+    gate.install(socketio.server, flood_gate)
+    app.extensions["inzetspel.flood_gate"] = flood_gate
+    app.wsgi_app = gate.HandshakeThrottle(app.wsgi_app, flood_gate)  # type: ignore[method-assign]
 
 
 SOCKETIO_ENDPOINTS = {"socketio_handshake": False, "socketio_websocket": True}

@@ -184,6 +184,20 @@ def login_succeeded(username: str) -> None:
 
 # --- HTTP -------------------------------------------------------------------------------------
 
+def local_path(target: object, fallback: str = "/") -> str:
+    r"""Where a `next` may send the browser: a path on this site only, never another host.
+
+    Browsers strip tab, CR and LF from a URL and read a backslash as a slash, so `/\t/evil`, `/\\evil`
+    and `//evil` all leave the site: anything but one leading slash followed by a plain path is refused."""
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
+        return fallback
+    if any(ord(ch) < 0x21 or ch in "\\\x7f" for ch in target):  # controls, spaces, backslashes
+        return fallback
+    if target.startswith("//") or target.startswith("/%") or "%0" in target.lower() or "%5c" in target.lower():
+        return fallback
+    return target
+
+
 def _headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)

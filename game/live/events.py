@@ -20,7 +20,7 @@ from socketio import PubSubManager
 from game.extensions import get_db, socketio
 from game.live import limits, schemas
 from game.live.presence import Connection, presence
-from game.play import facilitation, rooms, submissions, turns
+from game.play import accounts, facilitation, rooms, submissions, turns
 from game.play.common import Outcome, PoolTimeout, busy, lost_race
 from game.rules.codes import screen_token
 from game.rules.errors import RuleViolation
@@ -70,6 +70,8 @@ def publish(outcome: Outcome) -> None:
 
 
 def refuse(event: str, violation: RuleViolation) -> dict:
+    if violation.code.startswith(("payload/", "text/")):  # bad input: one line in the log, never a traceback
+        log.warning("refused %s: %s: %s", event, violation.code, violation.message[:300])
     error = {"event": event, **violation.as_dict(gettext)}  # in the language of the page that connected (docs/i18n.md)
     emit("error", error)
     return {"ok": False, "error": error}
@@ -103,7 +105,7 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
                     raise RuleViolation("payload/invalid", "Invalid message: %(details)s", details=_describe(exc)) from None
                 if sender == "player" and connection.seat is None:
                     raise RuleViolation("seat/none", "You do not have a seat in a session yet; join with a code first.")
-                if sender == "facilitator" and connection.facilitator_id is None:
+                if sender == "facilitator" and not _still_signed_in(connection):
                     raise RuleViolation("auth/facilitator_only", "Only a signed-in facilitator can do this.")
                 result = fn(connection, payload)
             except RuleViolation as violation:
@@ -123,6 +125,23 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
     return register
 
 
+def _still_signed_in(connection: Connection) -> bool:
+    """A facilitator connection counts only while its login's session has not been ended since (issue 17)."""
+    if connection.facilitator_id is None:
+        return False
+    if accounts.signed_in(get_db(), connection.facilitator_id, connection.session_version) is None:
+        presence.bind(request.sid, Connection(seat=connection.seat))  # forget the login for good
+        return False
+    return True
+
+
+def end_facilitator_connections(facilitator_id: int) -> None:
+    """Logout, password change, "log out everywhere": this process's connections of the account are cut
+    at once (another process's are refused at their next event and cut there)."""
+    for sid in presence.facilitator_sids(facilitator_id):
+        socketio.server.disconnect(sid, namespace="/")
+
+
 @socketio.on("connect")
 def on_connect(auth: object = None) -> None:
     """Sent by: every client on (re)connect, with {token} for a seat. Receives: `state` for its seat."""
@@ -132,7 +151,11 @@ def on_connect(auth: object = None) -> None:
         return
     seat = rooms.seat_for_token(get_db(), token) if isinstance(token, str) and 0 < len(token) <= 200 else None
     facilitator_id = session.get("facilitator_id")
-    presence.bind(request.sid, Connection(seat=seat, facilitator_id=facilitator_id))
+    version = session.get("sv", 0)
+    if facilitator_id is not None and accounts.signed_in(get_db(), facilitator_id, version) is None:
+        facilitator_id = None  # an ended session's cookie opens no facilitator connection
+    presence.bind(request.sid, Connection(seat=seat, facilitator_id=facilitator_id,
+                                          session_version=version if isinstance(version, int) else -1))
     if seat is not None:
         join_room(team_channel(seat.team_id))
         state = rooms.seat_state(get_db(), seat, presence.online_ids())
@@ -188,8 +211,9 @@ def take_seat(connection: Connection, p: schemas.TakeSeat) -> dict:
         raise RuleViolation("seat/already_seated", "This connection already has a seat.")
     with limits.join_attempt():  # only wrong codes count against the sender's address (issue 8)
         token, seat, outcome = rooms.take_seat(get_db(), p.code, p.name, p.role, p.team, presence.online_ids(),
-                                                  observer=p.observer)
-    presence.bind(request.sid, Connection(seat=seat, facilitator_id=connection.facilitator_id))
+                                                  observer=p.observer, as_new=p.as_new)
+    presence.bind(request.sid, Connection(seat=seat, facilitator_id=connection.facilitator_id,
+                                          session_version=connection.session_version))
     join_room(team_channel(seat.team_id))
     publish(outcome)
     return {**outcome.reply, "token": token, "team": outcome.team_views[seat.team_id]}

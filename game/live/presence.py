@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 class Connection:
     seat: Seat | None = None
     facilitator_id: int | None = None
+    session_version: int = 0  # the login's version: an ended session's connection is refused (issue 17)
 
 
 class SharedOnline:
@@ -115,6 +116,10 @@ class Presence:
             if self._online[pid] <= 0:
                 del self._online[pid]
         return connection
+
+    def facilitator_sids(self, facilitator_id: int) -> list[str]:
+        with self._lock:
+            return [sid for sid, c in self._by_sid.items() if c.facilitator_id == facilitator_id]
 
     def local_ids(self) -> frozenset[int]:
         with self._lock:

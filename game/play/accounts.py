@@ -56,6 +56,40 @@ def facilitator_name(db: Database, facilitator_id: int) -> str | None:
         return record.username if record else None
 
 
+def signed_in(db: Database, facilitator_id: object, version: object) -> str | None:
+    """The facilitator's name while a session of `version` is still valid, else None (account removed,
+    or logout / password change / "log out everywhere" ended every session up to now)."""
+    if not isinstance(facilitator_id, int) or not isinstance(version, int):
+        return None
+    with db.transaction() as session:
+        record = session.get(FacilitatorRecord, facilitator_id)
+        return record.username if record is not None and record.session_version == version else None
+
+
+def session_version(db: Database, facilitator_id: int) -> int:
+    with db.transaction() as session:
+        record = session.get(FacilitatorRecord, facilitator_id)
+        return record.session_version if record else -1
+
+
+def end_sessions(db: Database, facilitator_id: int) -> int:
+    """End every session of the account (each one carries the version it started with); the new version."""
+    with db.transaction() as session:
+        record = session.get(FacilitatorRecord, facilitator_id, with_for_update=True)
+        if record is None:
+            return -1
+        record.session_version = (record.session_version or 0) + 1
+        return record.session_version
+
+
+def remove_facilitator(db: Database, facilitator_id: int) -> None:
+    """Remove an account: its sessions end with it (signed_in finds no record)."""
+    with db.transaction() as session:
+        record = session.get(FacilitatorRecord, facilitator_id)
+        if record is not None:
+            session.delete(record)
+
+
 def change_password(db: Database, facilitator_id: int, current: str, new: str) -> None:
     """Replace a facilitator's password after checking the current one (issue 8)."""
     if len(new) < MIN_PASSWORD:
@@ -67,3 +101,5 @@ def change_password(db: Database, facilitator_id: int, current: str, new: str) -
         if check_password_hash(record.password_hash, new):
             raise RuleViolation("account/same_password", "Choose a password other than the current one.")
         record.password_hash = generate_password_hash(new, method=HASH_METHOD)
+        # A changed password ends every other session, copied cookies included (issue 17).
+        record.session_version = (record.session_version or 0) + 1

@@ -33,6 +33,8 @@ class FacilitatorRecord(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Bumped by logout, a password change and "log out everywhere": every older session ends (issue 17).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DeckRecord(Base):
@@ -63,6 +65,8 @@ class RoomRecord(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The big-screen link's generation: None = revoked; a renewal takes the next one (issue 17).
+    screen_epoch: Mapped[int | None] = mapped_column(Integer, default=1, server_default="1")
     # The earlier room of the same deck that this (six-month follow-up) room is compared with.
     previous_room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     # Facilitation (issue 4): pacing, mechanics and timers (see game/rules/settings.py), pause, lock.

@@ -27,9 +27,12 @@ def login_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         facilitator_id = session.get("facilitator_id")
-        name = accounts.facilitator_name(get_db(), facilitator_id) if facilitator_id else None
+        # The session's version must still be the account's: logout, a password change or "log out
+        # everywhere" ends copied cookies too (issue 17). A session from before versions counts as 0.
+        name = accounts.signed_in(get_db(), facilitator_id, session.get("sv", 0)) if facilitator_id else None
         if name is None:
             session.pop("facilitator_id", None)
+            session.pop("sv", None)
             return redirect(url_for("auth.login", next=request.path))
         g.facilitator_id, g.facilitator_name = facilitator_id, name
         return view(*args, **kwargs)
@@ -43,6 +46,7 @@ def _sign_in(facilitator_id: int) -> None:
     if locale:
         session["locale"] = locale
     session["facilitator_id"] = facilitator_id
+    session["sv"] = accounts.session_version(get_db(), facilitator_id)
     session.permanent = True
 
 
@@ -78,17 +82,40 @@ def login():  # noqa: ANN201
         if facilitator_id is not None:
             security.login_succeeded(form.username.data)
             _sign_in(facilitator_id)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("facilitator.rooms"))
+            return redirect(security.local_path(request.args.get("next"), url_for("facilitator.rooms")))
         security.login_failed(security.client_ip(), form.username.data)
         form.password.errors.append(_("Username or password is wrong."))
     return render_template("login.html", form=form)
 
 
+def _end_live_connections(facilitator_id: int) -> None:
+    """Cut this account's Socket.IO connections on this process at once; other processes refuse their
+    next event (the version is checked on every facilitator event)."""
+    from game.live.events import end_facilitator_connections
+
+    end_facilitator_connections(facilitator_id)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():  # noqa: ANN201
+    """Ends every session of the account, not just this cookie: a copy taken before is useless (issue 17)."""
+    facilitator_id = session.get("facilitator_id")
+    if isinstance(facilitator_id, int) and accounts.signed_in(get_db(), facilitator_id, session.get("sv", 0)):
+        accounts.end_sessions(get_db(), facilitator_id)
+        _end_live_connections(facilitator_id)
     session.clear()
     return redirect(url_for("player.home"))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():  # noqa: ANN201
+    """Every other session and connection of this account ends; this browser stays signed in."""
+    accounts.end_sessions(get_db(), g.facilitator_id)
+    _end_live_connections(g.facilitator_id)
+    _sign_in(g.facilitator_id)
+    flash(_("Every other session of your account has been ended."))
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/facilitators/new", methods=["GET", "POST"])
@@ -133,6 +160,7 @@ def change_password():  # noqa: ANN201
             (form.current if exc.code == "account/wrong_password" else form.password).errors.append(error_text(exc))
         else:
             facilitator_id = g.facilitator_id
+            _end_live_connections(facilitator_id)  # the change bumped the session version
             _sign_in(facilitator_id)  # a fresh session after a credential change
             flash(_("Your password has been changed."))
             return redirect(url_for("facilitator.rooms"))

@@ -4,15 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, session
 
 from game.i18n import LANGUAGES
+from game.security import local_path
 
 bp = Blueprint("language", __name__)
 
 
 def _local_path(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+    """Only a path on this site: never an open redirect to another host (the one helper, issue 17)."""
+    return local_path(target)
 
 
 @bp.route("/language", methods=["POST"])

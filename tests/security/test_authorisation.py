@@ -45,6 +45,7 @@ HTTP = {
     "/logout": {"POST": {a: 302 for a in HTTP_ACTORS}},
     "/facilitators/new": {"GET": {**LOGGED_IN, FAC_B: 200, FAC_A: 200}, "POST": {**LOGGED_IN, FAC_B: 200, FAC_A: 200}},
     "/account/password": {"GET": {**LOGGED_IN, FAC_B: 200, FAC_A: 200}, "POST": {**LOGGED_IN, FAC_B: 200, FAC_A: 200}},
+    "/account/logout-everywhere": {"POST": {**LOGGED_IN, FAC_B: 302, FAC_A: 302}},
     "/rooms": {"GET": {**LOGGED_IN, FAC_B: 200, FAC_A: 200}, "POST": {**LOGGED_IN, FAC_B: 200, FAC_A: 200}},
     "/rooms/<code>": {"GET": {**LOGGED_IN, FAC_B: 404, FAC_A: 200}},
     "/rooms/<code>/end": {"POST": {**LOGGED_IN, FAC_B: 404, FAC_A: 302}},
