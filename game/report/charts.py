@@ -9,8 +9,8 @@ import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
 
-from game.report import measures as m
-from game.report.text import strings
+from game.rules import agreement as m
+from game.rules.kinds import kind_of
 
 INK, MUTED, GRID = "#1d2b36", "#5b6b77", "#d9e1e7"
 FIRST_COLOUR, SECOND_COLOUR = "#1f4e5f", "#e39b3b"
@@ -52,48 +52,59 @@ def _svg(chart, alt: str) -> Markup:  # noqa: ANN001
         w=chart.config.width, h=chart.config.height, alt=alt, data=Markup(data))
 
 
-def choice_axis(card: dict) -> list[str]:
+def choice_axis(card) -> list[str]:  # noqa: ANN001 (a model.CardResult)
     """x-axis labels: the scale's words for statements, A/B/C/D for dilemmas (the options are listed beside)."""
-    if card["kind"] == "statement":
-        return [c["label"] for c in card["choices"]]
-    return [LETTERS[i] for i in range(len(card["choices"]))]
+    if kind_of(card.kind).is_scale:
+        return [c.label for c in card.choices]
+    return [c.mark for c in card.choices]
+
+
+def _value_colours(colours: tuple[str, ...]) -> tuple[str, ...]:
+    """Numbers printed on bars: white on a dark bar, ink on a light one (readable on every colour)."""
+    return tuple("#ffffff" if colour in _DARK else INK for colour in colours)
 
 
 def distribution(card: dict, labels: dict) -> Markup:
     """The vote distribution of a card: first vote, and the vote after discussion when there was one."""
-    second = card.get("second_vote")
+    second = card.second
     colours = (FIRST_COLOUR, SECOND_COLOUR) if second else (FIRST_COLOUR,)
-    statement = card["kind"] == "statement"
+    statement = kind_of(card.kind).is_scale
     chart = pygal.Bar(**_config(
         width=470, height=220 if statement else 200, style=_style(*colours), show_legend=bool(second),
         legend_at_bottom=True, legend_at_bottom_columns=2, x_label_rotation=0, truncate_label=-1,
         y_title=labels["votes"], min_scale=2, max_scale=6, show_minor_y_labels=False, range=None, print_zeroes=False,
     ))
     chart.x_labels = choice_axis(card)
-    chart.add(labels["first_vote"], [v["count"] for v in card["votes"]])
+    chart.add(labels["first_vote"], list(card.first.counts))
     if second:
-        chart.add(labels["second_vote"], [v["count"] for v in second["votes"]])
-    alt = ", ".join(f"{x}: {v['count']}" for x, v in zip(chart.x_labels, card["votes"]))
+        chart.add(labels["second_vote"], list(second.counts))
+    alt = ", ".join(f"{x}: {n}" for x, n in zip(chart.x_labels, card.first.counts))
     return _svg(chart, f"{labels['first_vote']}: {alt}")
 
 
-def agreement_overview(cards: list[dict], labels: dict) -> Markup:
-    """All cards' agreement (the final vote) as horizontal bars coloured by reading."""
+def agreement_overview(cards: list, labels: dict) -> Markup:
+    """All cards' agreement (the final vote: the share in the largest group, the same measure for both
+    kinds of card) as horizontal bars coloured by reading."""
+    cards = [c for c in cards if c.final]
     chart = pygal.HorizontalBar(**_config(
         width=680, height=max(160, 26 * len(cards) + 60), style=_style(FIRST_COLOUR, values=("#1d2b36",)), show_legend=False,
-        range=(0, 1), xrange=(0, 1), print_values=True, truncate_label=-1,
-        value_formatter=lambda x: f"{x:.2f}".replace(".", "," if labels is strings("nl") else "."),
+        range=(0, 100), xrange=(0, 100), print_values=True, truncate_label=-1, value_formatter=lambda x: f"{x:.0f}%",
     ))
     ordered = list(reversed(cards))  # pygal draws the first value at the bottom
-    chart.x_labels = [f"{c['position']}. {_short(c['title'])}" for c in ordered]
+    chart.x_labels = [f"{c.position}. {_short(c.title)}" for c in ordered]
     values = []
     for card in ordered:
-        final = card["second_vote"] or card
-        agreement = final["agreement"]
-        values.append({"value": agreement["score"] if agreement else 0,
-                       "color": READING_COLOURS[agreement["reading"] if agreement else None]})
-    chart.add(labels["agreement"], values)
-    return _svg(chart, labels["agreement"])
+        agreement = card.final.agreement
+        values.append({"value": share_percent(agreement) if agreement else 0,
+                       "color": READING_COLOURS[agreement.reading if agreement else None]})
+    chart.add(labels["largest_camp"], values)
+    return _svg(chart, labels["largest_camp_axis"])
+
+
+def share_percent(agreement) -> int:  # noqa: ANN001 (a model.Reading)
+    """The share in the largest group as a whole percentage, rounded down: a card read as "strong" (at
+    least 75 %) never prints less than 75, and one just below never prints 75 (the reading uses exact counts)."""
+    return (100 * agreement.top_count) // agreement.total
 
 
 def _short(title: str, limit: int = 34) -> str:
@@ -104,21 +115,21 @@ SCALE_COLOURS = ("#b5443f", "#e29a8f", "#c9d1d6", "#8bbf9f", "#2e7d5b")     # di
 OPTION_COLOURS = ("#1f4e5f", "#e39b3b", "#7fb3c2", "#9a6fb0", "#5b6b77")
 
 
-def breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
+def breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
     """A breakdown (by role or team) as 100% stacked bars: one bar per shown group, n in its label."""
-    statement = card["kind"] == "statement"
-    colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card["choices"])]
+    statement = kind_of(card.kind).is_scale
+    colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card.choices)]
     chart = pygal.HorizontalStackedBar(**_config(
-        width=680, height=70 + 30 * len(groups), style=_style(*colours, values=("#1d2b36",)), show_legend=True, legend_at_bottom=True,
-        legend_at_bottom_columns=len(card["choices"]), range=(0, 100), print_values=True, truncate_label=-1,
+        width=680, height=70 + 30 * len(groups), style=_style(*colours, values=_value_colours(colours)), show_legend=True,
+        legend_at_bottom=True, legend_at_bottom_columns=len(card.choices), range=(0, 100), print_values=True, truncate_label=-1,
         truncate_legend=-1, value_formatter=lambda x: f"{x:.0f}%" if x >= 8 else "", show_x_labels=False, spacing=4,
     ))
     ordered = list(reversed(groups))  # pygal draws the first group at the bottom
-    chart.x_labels = [f"{labels['other'] if g['other'] else g['group']} (n={g['n']})" for g in ordered]
+    chart.x_labels = [f"{labels['other'] if g.other else g.group} (n={g.n})" for g in ordered]
     axis = choice_axis(card)
     for index, name in enumerate(axis):
-        chart.add(name, [100 * g["counts"][index] / g["n"] if g["n"] else 0 for g in ordered])
-    summary = "; ".join(f"{g['group']}: " + ", ".join(str(n) for n in g["counts"]) for g in groups)
+        chart.add(name, [100 * g.counts[index] / g.n if g.n else 0 for g in ordered])
+    summary = "; ".join(f"{g.group}: " + ", ".join(str(n) for n in g.counts) for g in groups)
     return _svg(chart, summary)
 
 
@@ -212,10 +223,10 @@ def _widths(shares: list[float], total: float) -> list[float]:
 
 def print_distribution(card: dict, labels: dict) -> Markup:
     """The vote distribution for the PDF: per option a bar per ballot with its count above it, the options below."""
-    second = card.get("second_vote")
-    series = [(labels["first_vote"], FIRST_COLOUR, [v["count"] for v in card["votes"]])]
+    second = card.second
+    series = [(labels["first_vote"], FIRST_COLOUR, list(card.first.counts))]
     if second:
-        series.append((labels["second_vote"], SECOND_COLOUR, [v["count"] for v in second["votes"]]))
+        series.append((labels["second_vote"], SECOND_COLOUR, list(second.counts)))
     top = max([1] + [n for _, _, counts in series for n in counts])
     axis = choice_axis(card)
     column = DIST_W / len(axis)
@@ -235,19 +246,19 @@ def print_distribution(card: dict, labels: dict) -> Markup:
             canvas.word(index * column + column / 2, base + 3.4 + 2.9 * n, line)
     canvas.rect(0, base - 0.12, DIST_W, 0.25, INK)  # the axis
     height = base + (7.2 if two_lines else 4.4)
-    alt = ", ".join(f"{x}: {v['count']}" for x, v in zip(axis, card["votes"]))
+    alt = ", ".join(f"{x}: {n}" for x, n in zip(axis, card.first.counts))
     return Markup('<div class="pc pc-dist">{img}{legend}</div>').format(
         img=_lean_svg(DIST_W, height, canvas.body(), f"{labels['first_vote']}: {alt}", "pc-img"),
         legend=_legend([s[0] for s in series], tuple(s[1] for s in series), lead=labels["votes"]))
 
 
-def print_breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
+def print_breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
     """A breakdown for the PDF: per group a 100% bar of its answers, shares of 8% and more printed in it."""
-    statement = card["kind"] == "statement"
-    colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card["choices"])]
+    statement = kind_of(card.kind).is_scale
+    colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card.choices)]
     canvas = _Canvas()
     for row, g in enumerate(groups):
-        shares = [n / g["n"] if g["n"] else 0 for n in g["counts"]]
+        shares = [n / g.n if g.n else 0 for n in g.counts]
         x, y = 0.0, row * ROW + (ROW - BAR) / 2
         for share, width, colour in zip(shares, _widths(shares, BREAK_W), colours):
             if width <= 0:
@@ -256,29 +267,28 @@ def print_breakdown(card: dict, groups: list[dict], labels: dict) -> Markup:
             if share >= 0.08:
                 canvas.number(x + width / 2, y + BAR / 2 + 0.9, f"{100 * share:.0f}%", "#ffffff" if colour in _DARK else INK)
             x += width
-    names = Markup("<br>").join(f"{labels['other'] if g['other'] else g['group']} (n={g['n']})" for g in groups)
-    summary = "; ".join(f"{g['group']}: " + ", ".join(str(n) for n in g["counts"]) for g in groups)
+    names = Markup("<br>").join(f"{labels['other'] if g.other else g.group} (n={g.n})" for g in groups)
+    summary = "; ".join(f"{g.group}: " + ", ".join(str(n) for n in g.counts) for g in groups)
     return Markup('<div class="pc pc-break"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
         names=names, img=_lean_svg(BREAK_W, ROW * len(groups), canvas.body(), summary, "pc-img"),
         legend=_legend(choice_axis(card), colours))
 
 
-def print_overview(cards: list[dict], labels: dict) -> Markup:
+def print_overview(cards: list, labels: dict) -> Markup:
     """Every card's agreement (the final vote) for the PDF: a bar per card coloured by reading, the value after it.
     One image per OVERVIEW_ROWS cards, so that a deck of any length breaks across pages between images."""
+    cards = [c for c in cards if c.final]
     return Markup("").join(_print_overview_part(cards[i:i + OVERVIEW_ROWS], labels) for i in range(0, len(cards), OVERVIEW_ROWS))
 
 
-def _print_overview_part(cards: list[dict], labels: dict) -> Markup:
-    comma = labels is strings("nl")
+def _print_overview_part(cards: list, labels: dict) -> Markup:
     canvas = _Canvas()
     for row, card in enumerate(cards):
-        agreement = (card["second_vote"] or card)["agreement"]
-        score = max(0.0, min(agreement["score"], 1.0)) if agreement else 0.0
+        agreement = card.final.agreement
+        percent = share_percent(agreement) if agreement else 0
         y = row * ROW + (ROW - BAR) / 2
-        canvas.rect(0, y, OVER_W * score, BAR, READING_COLOURS[agreement["reading"] if agreement else None])
-        value = f"{score:.2f}"
-        canvas.number(OVER_W * score + 1.2, y + BAR / 2 + 0.9, value.replace(".", ",") if comma else value, anchor="start")
-    names = Markup("<br>").join(f"{c['position']}. {_short(c['title'], 40)}" for c in cards)
+        canvas.rect(0, y, OVER_W * percent / 100, BAR, READING_COLOURS[agreement.reading if agreement else None])
+        canvas.number(OVER_W * percent / 100 + 1.2, y + BAR / 2 + 0.9, f"{percent}%", anchor="start")
+    names = Markup("<br>").join(f"{c.position}. {_short(c.title, 40)}" for c in cards)
     return Markup('<div class="pc pc-over"><p class="pc-labels">{names}</p>{img}</div>').format(
-        names=names, img=_lean_svg(OVER_W + 10, ROW * len(cards), canvas.body(), labels["agreement"], "pc-img"))
+        names=names, img=_lean_svg(OVER_W + 10, ROW * len(cards), canvas.body(), labels["largest_camp_axis"], "pc-img"))

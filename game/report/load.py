@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from game.store.models import (
-    ArgumentRecord, ComfortRecord, DecisionRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, SubmissionRecord,
+    ArgumentRecord, ComfortRecord, DecisionRecord, HelpfulMarkRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, SubmissionRecord,
     TeamRecord, VoteRecord,
 )
 
@@ -33,6 +33,7 @@ class Argument:
     round_id: int
     stance: str | None
     text: str
+    helpful: int = 0   # *nuttig* taps by other players
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,11 @@ def load_room(session: Session, room: RoomRecord) -> RoomData:
     votes = [Vote(*row) for row in session.execute(
         select(VoteRecord.round_id, VoteRecord.player_id, VoteRecord.ballot, VoteRecord.choice, VoteRecord.prediction)
         .where(VoteRecord.round_id.in_(in_room)))]
+    helpful = (select(func.count()).select_from(HelpfulMarkRecord)
+               .where(HelpfulMarkRecord.argument_id == ArgumentRecord.id, HelpfulMarkRecord.player_id != ArgumentRecord.player_id)
+               .correlate(ArgumentRecord).scalar_subquery())
     arguments = [Argument(*row) for row in session.execute(
-        select(ArgumentRecord.round_id, ArgumentRecord.stance, ArgumentRecord.text)
+        select(ArgumentRecord.round_id, ArgumentRecord.stance, ArgumentRecord.text, helpful)
         .where(ArgumentRecord.round_id.in_(in_room)).order_by(ArgumentRecord.id))]
     decisions = [Decision(*row) for row in session.execute(
         select(DecisionRecord.round_id, DecisionRecord.position, DecisionRecord.rationale, DecisionRecord.action_what,

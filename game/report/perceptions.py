@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from game.report import measures as m
+from game.rules import privacy as m
 from game.rules.cards import CardKind
 from game.rules.points import majority, side
 

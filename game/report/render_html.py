@@ -8,6 +8,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from game import config as settings
 from game.report import charts
 from game.report.aggregate import MAX_TEAM_ROWS
+from game.report.model import Action, CardResult, Report, Tally
+from game.report.note import moves_text
+from game.report.sections import sections_of
 from game.report.text import long_date, strings
 
 CSS_FILES = ("css/report.css", "css/report-print.css")
@@ -40,34 +43,57 @@ def percent(count: int, total: int) -> str:
     return "–" if not total else f"{round(100 * count / total)}%"
 
 
-def sorted_actions(actions: list[dict], sort: str | None) -> list[dict]:
+def sorted_actions(actions: list[Action], sort: str | None) -> list[Action]:
     """Actions sorted by one column (due date by default), then by card and team."""
     key = sort if sort in SORT_KEYS else "due"
 
-    def order(action: dict) -> tuple:
-        value = action["card_position"] if key == "card" else (action[key] or "")
-        return (action[key] is None, value.lower() if isinstance(value, str) else value, action["card_position"], action["team"])
+    def order(action: Action) -> tuple:
+        raw = getattr(action, key)
+        value = action.card_position if key == "card" else (raw or "")
+        return (raw is None, value.lower() if isinstance(value, str) else value, action.card_position, action.team)
 
     return sorted(actions, key=order)
 
 
-def render_html(report: dict, *, for_pdf: bool = False, toolbar: dict | None = None, sort: str | None = None) -> str:
-    """Render the aggregate as HTML; `toolbar` (links and forms for the web page) is left out of the PDF."""
-    language = report["language"]
+def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None = None, sort: str | None = None,
+                show_code: bool = True) -> str:
+    """Render the report as HTML; `toolbar` (links and forms for the web page) is left out of the PDF;
+    `show_code=False` leaves out the join code (a share link must not let its holder into the room)."""
+    language = report.language
     t = strings(language)
-    cards = {c["key"]: c for c in report["cards"]}
+    cards = {c.key: c for c in report.cards}
+    num = number(language)
+
+    def share(agreement) -> str:  # noqa: ANN001
+        return "–" if agreement is None else f"{charts.share_percent(agreement)}%"
+
     context = {
         "r": report, "t": t, "cards": cards, "for_pdf": for_pdf, "toolbar": None if for_pdf else toolbar,
-        "css": _css(), "num": number(language), "pct": percent, "letters": charts.LETTERS,
+        "sections": sections_of(report), "show_code": show_code, "share": share,
+        "headline_of": lambda card, view: _headline(card, view, t), "moves": lambda card: moves_text(card, t),
+        "pct_share": lambda value: f"{int(100 * value)}%",
+        "css": _css(), "num": num, "pct": percent, "letters": charts.LETTERS,
         "date": lambda value: long_date(value, language),
         # The PDF gets the charts as HTML boxes (charts.py: WeasyPrint draws SVG text letter by letter).
         "chart": (lambda card: charts.print_distribution(card, t)) if for_pdf else (lambda card: charts.distribution(card, t)),
         "breakdown_chart": ((lambda card, groups: charts.print_breakdown(card, groups, t)) if for_pdf
                             else (lambda card, groups: charts.breakdown(card, groups, t))),
-        "overview_chart": ("" if not report["cards"] else charts.print_overview(report["cards"], t) if for_pdf
-                           else charts.agreement_overview(report["cards"], t)),
+        "overview_chart": ("" if not report.cards else charts.print_overview(report.cards, t) if for_pdf
+                           else charts.agreement_overview(report.cards, t)),
         "axis": charts.choice_axis, "max_team_rows": MAX_TEAM_ROWS,
-        "actions": sorted_actions(report["actions"], sort), "sort": sort if sort in SORT_KEYS else "due",
-        "reading": lambda agreement: t[f"reading_{agreement['reading']}"] if agreement else t["reading_none"],
+        "actions": sorted_actions(report.actions, sort), "sort": sort if sort in SORT_KEYS else "due",
+        "reading": lambda agreement: t[f"reading_{agreement.reading}"] if agreement else t["reading_none"],
     }
     return _environment().get_template("report/document.html").render(**context)
+
+
+def _headline(card: CardResult, view: Tally, t: dict) -> str:
+    """'14 of 20 chose B. …' for one ballot of a card."""
+    a = view.agreement
+    if a is None:
+        return t["too_few_votes"]
+    if view.unanimous:
+        return t["everyone_chose"].format(choice=a.top_label)
+    if card.kind == "statement":
+        return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
+    return t["count_chose"].format(count=a.top_count, total=a.total, choice=a.top_label) + (" " + t["tied_note"] if a.tied else "")

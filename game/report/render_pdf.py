@@ -71,12 +71,12 @@ def render_pdf(report: dict, parallel: bool | None = None) -> bytes:
         logging.getLogger(chatter).setLevel(logging.WARNING)
     with _fewer_gc_runs():  # the HTML too: its template run allocates as much as the layout, per element
         html, charts = _html_for_print(report)
-    write_options = {"pdf_identifier": report["room"]["code"].encode(), "uncompressed_pdf": False}
+    write_options = {"pdf_identifier": report.room.code.encode(), "uncompressed_pdf": False}
     if not forked.available():
         return _lay_out_here(html, charts, write_options)
     _warm_up()
     if parallel is None:
-        parallel = (os.cpu_count() or 1) > 1 and len(report["cards"]) >= PARALLEL_MIN_CARDS
+        parallel = (os.cpu_count() or 1) > 1 and len(report.cards) >= PARALLEL_MIN_CARDS
     parts = pdf_parts.split(html) if parallel else None
     if parts is not None:
         try:

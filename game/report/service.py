@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from game.report.aggregate import ReportOptions, build_report
 from game.report.load import load_room
+from game.report.model import Report
 from game.rules.codes import normalise_join_code
 from game.rules.errors import RuleViolation
 from game.store.db import Database
@@ -23,7 +24,7 @@ class Rendered:
     filename: str
 
 
-def room_report(db: Database, room_id: int, options: ReportOptions = ReportOptions()) -> dict:
+def room_report(db: Database, room_id: int, options: ReportOptions = ReportOptions()) -> Report:
     """The report of one room (with its comparison, when it is linked to an earlier room)."""
     with db.transaction() as session:
         room = session.get(RoomRecord, room_id)
@@ -45,13 +46,13 @@ def room_id_for_code(db: Database, typed_code: str, facilitator_id: int | None =
         return room.id
 
 
-def render(report: dict, fmt: str, **html_options) -> Rendered:  # noqa: ANN003
+def render(report: Report, fmt: str, **html_options) -> Rendered:  # noqa: ANN003
     """Render the report in one of FORMATS."""
-    stem = f"rapport-{report['room']['code']}" if report["language"] == "nl" else f"report-{report['room']['code']}"
+    stem = f"rapport-{report.room.code}" if report.language == "nl" else f"report-{report.room.code}"
     if fmt == "html":
         from game.report.render_html import render_html
 
-        return Rendered(render_html(report, **html_options).encode("utf-8"), "text/html; charset=utf-8", f"{stem}.html")
+        return Rendered(render_html(report, **html_options).encode("utf-8"), "text/html", f"{stem}.html")
     if fmt == "pdf":
         from game.report.render_pdf import render_pdf
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from game.report.measures import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from game.rules.privacy import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from game.rules.errors import RuleViolation
 from game.store.db import Database
 from game.store.models import DeckRecord, ReportShareRecord, RoomRecord, utcnow

@@ -15,7 +15,7 @@ from game.i18n import current_language, error_text, use_room_language
 from game.report import sharing
 from game.report.aggregate import ReportOptions
 from game.report.render_html import CSS_FILES
-from game.report.measures import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from game.rules.privacy import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from game.report.service import FORMATS, render, room_id_for_code, room_report
 from game.rules.codes import display_join_code
 from game.rules.errors import RuleViolation
@@ -24,7 +24,7 @@ from game.web.forms import ConfirmForm
 
 bp = Blueprint("report", __name__)
 MIN_GROUP_CHOICES = (3, 4, 5, 6, 8, 10)
-DOWNLOADS = (("PDF", "pdf"), ("XLSX", "xlsx"), ("CSV", "csv"), ("JSON", "json"))
+DOWNLOADS = (("PDF", "pdf"), ("XLSX", "xlsx"), (_l("CSV (zip of tables)"), "csv"), ("JSON", "json"))
 # Reports hold HR data: never cached by a proxy, never indexed, never sent on as a referrer.
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 
@@ -52,13 +52,17 @@ def _stylesheets() -> list[str]:
     return [url_for("static", filename=name) for name in CSS_FILES]
 
 
-def _respond(report: dict, fmt: str, toolbar: dict | None) -> Response:
+def reader_language(room_language: str) -> str:
+    """The report speaks the language of the rest of the site: the room's, unless the reader chose one."""
+    use_room_language(room_language)
+    return current_language()
+
+
+def _respond(report, fmt: str, toolbar: dict | None, show_code: bool = True) -> Response:  # noqa: ANN001
     if fmt not in FORMATS:
         abort(400)
-    # The report speaks the language of the rest of the site: the room's, unless the reader chose one.
-    use_room_language(report["language"])
-    report = {**report, "language": current_language()}
-    out = render(report, fmt, toolbar=toolbar, sort=request.args.get("sort")) if fmt == "html" else render(report, fmt)
+    out = (render(report, fmt, toolbar=toolbar, sort=request.args.get("sort"), show_code=show_code) if fmt == "html"
+           else render(report, fmt))
     response = Response(out.body, mimetype=out.mimetype, headers=PRIVATE_HEADERS)
     if fmt != "html":
         response.headers["Content-Disposition"] = f'attachment; filename="{out.filename}"'
@@ -74,13 +78,13 @@ def live(code: str):  # noqa: ANN201
     except RuleViolation:
         abort(404)
     min_group = _min_group()
-    report = room_report(get_db(), room_id, ReportOptions(min_group=min_group))
+    report = room_report(get_db(), room_id, ReportOptions(min_group=min_group, choose_language=reader_language))
     args = {"min_group": min_group} if min_group != DEFAULT_MIN_GROUP else {}
     toolbar = {
-        "back": url_for("facilitator.dashboard", code=report["room"]["code"]),
+        "back": url_for("facilitator.dashboard", code=report.room.code),
         "stylesheets": _stylesheets(),
-        "downloads": [(label, url_for("report.live", code=code, format=fmt, **args)) for label, fmt in DOWNLOADS],
-        "share": url_for("report.manage", code=report["room"]["code"]),
+        "downloads": [(label, fmt, url_for("report.live", code=code, format=fmt, **args)) for label, fmt in DOWNLOADS],
+        "share": url_for("report.manage", code=report.room.code),
         "min_group": {"action": url_for("report.live", code=code), "choices": MIN_GROUP_CHOICES},
         "sort_url": lambda key: url_for("report.live", code=code, sort=key, **args) + "#actions",
     }
@@ -98,13 +102,14 @@ def shared(token: str):  # noqa: ANN201
         message = (_("The facilitator has revoked this link.") if exc.reason == "revoked"
                    else _("This link has expired.")) + " " + _("Ask the facilitator for a new link.")
         return _gone(410, _("Link no longer valid"), message)
-    report = room_report(get_db(), access.room_id, ReportOptions(min_group=access.min_group))
+    report = room_report(get_db(), access.room_id, ReportOptions(min_group=access.min_group, choose_language=reader_language))
     toolbar = {
         "back": None, "share": None, "min_group": None, "stylesheets": _stylesheets(),
-        "downloads": [(label, url_for("report.shared", token=token, format=fmt)) for label, fmt in DOWNLOADS],
+        "downloads": [(label, fmt, url_for("report.shared", token=token, format=fmt)) for label, fmt in DOWNLOADS],
         "sort_url": lambda key: url_for("report.shared", token=token, sort=key) + "#actions",
     }
-    return _respond(report, request.args.get("format", "html"), toolbar)
+    # The MT's link shows no join code: holding the report must not let anyone into a still-open room.
+    return _respond(report, request.args.get("format", "html"), toolbar, show_code=False)
 
 
 def _gone(status: int, title: str, message: str):  # noqa: ANN202

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.report.aggregate import breakdowns
-from game.report.measures import OTHER
+from game.rules.privacy import OTHER
 
 ROLES = ("HR", "MT-lid", "Leidinggevende", "Bestuurder", "OR-lid")
 TEAMS = ("Team A", "Team B", "Team C", "Team D")

@@ -1,0 +1,143 @@
+"""The decision note: the one page an MT reads first (docs/report.md, "The decision note").
+
+Each card lands in at most one list, in this order of precedence:
+- decide: the group ended divided or polarised — the MT has a question to decide (with the strongest
+  argument of each of the two largest camps);
+- moved:  people who voted twice changed their vote more than chance gives (paired test), or a fifth
+  or more of them changed and the leading camp changed with them;
+- agree:  the group ended with strong agreement — to confirm as policy.
+Each list shows at most NOTE_MAX cards, the clearest first; every other card is in `rest` (the
+appendix), one line each, so nothing is hidden. Actions are grouped by owner, earliest due date first.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from game.report import model as rm
+from game.rules import agreement
+from game.rules.kinds import kind_of
+
+NOTE_MAX = 5
+MOVED_SHARE = 0.2   # a fifth of the paired voters changed ...
+DECIDE = (agreement.POLARISED, agreement.DIVIDED)
+
+
+def headline(card: rm.CardResult, t: dict) -> str:
+    """'14 van 20 kozen B. Tijdelijk detacheren' / '17 van 20 eens' — the final vote in words."""
+    final = card.final
+    if final is None or final.agreement is None:
+        return t["too_few_votes"]
+    a = final.agreement
+    if final.unanimous:
+        return t["everyone_chose"].format(choice=a.top_label)
+    if kind_of(card.kind).is_scale:
+        return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
+    text = t["count_chose"].format(count=a.top_count, total=a.total, choice=a.top_label)
+    if a.tied:
+        text += " " + t["tied_note"]
+    return text
+
+
+def moves_text(card: rm.CardResult, t: dict) -> str:
+    """'5 van 18 veranderden hun stem: 3 van A naar B, 2 van C naar B.'"""
+    change = card.change
+    if change is None:
+        return ""
+    marks = {c.value: c.mark for c in card.choices}
+    parts = [t["move"].format(count=m.count, source=marks[m.source], target=marks[m.target]) for m in change.moves[:4]]
+    text = t["changed_votes"].format(changed=change.changed, paired=change.paired)
+    return text + (": " + ", ".join(parts) if parts else "") + "."
+
+
+def _question(card: rm.CardResult, t: dict) -> str:
+    final = card.final
+    if kind_of(card.kind).is_scale:
+        return t["question_statement"].format(title=card.title)
+    ranked = sorted(range(len(final.counts)), key=lambda i: -final.counts[i])[:2]
+    first, second = (f"{card.choices[i].mark}. {card.choices[i].label}" for i in ranked)
+    return t["question_dilemma"].format(first=first, second=second)
+
+
+def _side_arguments(card: rm.CardResult) -> list[rm.ArgumentQuote]:
+    """The most *nuttig* argument for each of the two largest camps (statements: for and against)."""
+    kind = kind_of(card.kind)
+    final = card.final
+    camps = kind.camp_values(len(card.choices))
+    ranked = sorted(range(len(final.camps)), key=lambda i: -final.camps[i])
+    stances = [kind.stance_of_camp(camps[i]) for i in ranked if kind.stance_of_camp(camps[i])][:2]
+    picked = []
+    for stance in stances:
+        candidates = [a for a in card.arguments if a.stance == stance]
+        if candidates:
+            picked.append(max(candidates, key=lambda a: (a.helpful, len(a.text))))
+    return picked
+
+
+def _moved(card: rm.CardResult) -> bool:
+    change = card.change
+    if change is None or not change.changed:
+        return False
+    if change.difference.beyond_chance:
+        return True
+    first_top = card.first.agreement.top_camp if card.first and card.first.agreement else None
+    return change.changed >= MOVED_SHARE * change.paired and first_top != change.camp
+
+
+def place(card: rm.CardResult) -> str | None:
+    """Which list of the note a card belongs to (None: the appendix)."""
+    final = card.final
+    if final is None or final.agreement is None:
+        return None
+    if final.agreement.reading in DECIDE:
+        return "decide"
+    if _moved(card):
+        return "moved"
+    if final.agreement.reading == agreement.STRONG:
+        return "agree"
+    return None
+
+
+def _entry(card: rm.CardResult, t: dict) -> rm.NoteCard:
+    final = card.final
+    return rm.NoteCard(card=card.key, position=card.position, title=card.title, headline=headline(card, t),
+                       reading=final.agreement.reading if final and final.agreement else None,
+                       moves=moves_text(card, t),
+                       beyond_chance=card.change.difference.beyond_chance if card.change else None)
+
+
+def decision_note(report: rm.Report, t: dict) -> rm.DecisionNote:
+    lists: dict[str, list[rm.CardResult]] = defaultdict(list)
+    for card in report.cards:
+        card.place = place(card)
+        lists[card.place].append(card)
+
+    def closeness(c: rm.CardResult) -> float:
+        camps = sorted(c.final.camps, reverse=True)
+        return camps[1] / camps[0] if len(camps) > 1 and camps[0] else 0.0
+
+    ranked = {
+        "agree": sorted(lists["agree"], key=lambda c: (-c.final.agreement.share, -c.final.total, c.position)),
+        "decide": sorted(lists["decide"], key=lambda c: (c.final.agreement.reading != agreement.POLARISED,
+                                                         -closeness(c), -c.final.total, c.position)),
+        "moved": sorted(lists["moved"], key=lambda c: (not c.change.difference.beyond_chance,
+                                                       -c.change.changed / c.change.paired, c.position)),
+    }
+    shown: dict[str, list[rm.NoteCard]] = {}
+    overflow: list[rm.CardResult] = []
+    for key, cards in ranked.items():
+        shown[key] = []
+        for card in cards[:NOTE_MAX]:
+            entry = _entry(card, t)
+            if key == "decide":
+                entry.question = _question(card, t)
+                entry.arguments = _side_arguments(card)
+            shown[key].append(entry)
+        overflow += cards[NOTE_MAX:]
+    rest = sorted(overflow + lists[None], key=lambda c: c.position)
+    by_owner: dict[str, list[rm.Action]] = defaultdict(list)
+    for action in report.actions:
+        by_owner[" ".join(action.owner.split()) or t["no_owner"]].append(action)
+    owners = [rm.OwnerActions(owner, sorted(actions, key=lambda a: (a.due or "9999", a.card_position)))
+              for owner, actions in sorted(by_owner.items(), key=lambda kv: kv[0].casefold())]
+    return rm.DecisionNote(agree=shown["agree"], decide=shown["decide"], moved=shown["moved"], actions_by_owner=owners,
+                           rest=[_entry(c, t) for c in rest], max_per_list=NOTE_MAX)
