@@ -14,7 +14,8 @@ import re
 import yaml
 from pydantic import ValidationError
 
-from game.decks import MAX_FILE_BYTES, CardSchema, DeckError, DeckProblem, DeckSchema, load_deck_bytes, parse_deck
+from game.decks import (MAX_FILE_BYTES, CardSchema, DeckError, DeckProblem, DeckSchema, duplicate_problems, load_deck_bytes,
+                        parse_deck)
 from game.rules.cards import MAX_OPTIONS
 from game.security import FORMULA_STARTS, neutralise_cell
 
@@ -102,8 +103,8 @@ def from_csv(raw: bytes, filename: str, base: dict) -> DeckSchema:
     When `base` has no themes, the deck's themes are the cards' themes in order of appearance.
     """
     cards, problems = cards_from_csv(raw, filename)
-    if problems:
-        raise DeckError(problems)
+    if problems:  # the rows' problems and the file's doubled card ids, in one list
+        raise DeckError(problems + duplicate_problems(filename, {"cards": cards}))
     themes = list(base.get("themes") or [])
     if not themes:
         for card in cards:

@@ -99,22 +99,22 @@ def test_an_unknown_key_on_the_deck_is_named(write_deck):
 @pytest.mark.parametrize("count", [0, 1, 5])
 def test_a_dilemma_needs_two_to_four_options(write_deck, count: int):
     path = write_deck(lambda d: dilemma(d).update(options=[f"Optie nummer {i}" for i in range(count)]))
-    assert problems(path) == [f"{path}:vb-01: (card): a dilemma needs 2 to 4 options, not {count}"]
+    assert problems(path) == [f"{path}:vb-01: options: a dilemma needs 2 to 4 options, not {count}"]
 
 
 def test_a_dilemma_with_two_equal_options_is_refused(write_deck):
     path = write_deck(lambda d: dilemma(d).update(options=["Hetzelfde", "Hetzelfde"]))
-    assert problems(path) == [f"{path}:vb-01: (card): options must all be different"]
+    assert problems(path) == [f"{path}:vb-01: options: options must all be different"]
 
 
 def test_a_statement_with_options_is_refused(write_deck):
     path = write_deck(lambda d: statement(d).update(options=["Eens", "Oneens"]))
-    assert problems(path) == [f"{path}:vb-02: (card): a statement has no options: players answer on the fixed 5-point scale"]
+    assert problems(path) == [f"{path}:vb-02: options: a statement has no options: players answer on the fixed 5-point scale"]
 
 
 def test_duplicate_card_ids_are_refused_naming_the_id(write_deck):
     path = write_deck(lambda d: statement(d).update(id="vb-01"))
-    assert problems(path) == [f"{path}:-: (deck): card id 'vb-01' appears more than once"]
+    assert problems(path) == [f"{path}:vb-01: id: card id 'vb-01' appears more than once"]
 
 
 @pytest.mark.parametrize("text", ["", "    "], ids=repr)
@@ -168,7 +168,7 @@ def test_a_file_that_is_not_a_mapping_is_refused_as_a_whole(tmp_path: Path, cont
     path = tmp_path / "voorbeeld.yml"
     path.write_text(content, encoding="utf-8")
     (line,) = problems(path)
-    assert line.startswith(f"{path}:-: (deck): ")
+    assert line == f"{path}:-: (file): not a deck: the file must hold slug, title, language, description, themes and cards"
 
 
 def test_a_missing_file_is_a_problem_not_a_crash(tmp_path: Path):
@@ -197,8 +197,8 @@ def test_decks_validate_prints_each_problem_as_a_line_and_exits_one(write_deck, 
     result = validate(EXAMPLE, bad, wrong_name)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{bad}:vb-01: (card): a dilemma needs 2 to 4 options, not 1",
-        f"{bad}:vb-02: (card): a statement has no options: players answer on the fixed 5-point scale",
+        f"{bad}:vb-01: options: a dilemma needs 2 to 4 options, not 1",
+        f"{bad}:vb-02: options: a statement has no options: players answer on the fixed 5-point scale",
         f"{wrong_name}:-: slug: 'voorbeeld' must equal the file name 'anders'",
     ]
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from game.decks import DeckSchema
+from game.decks import DeckSchema, duplicate_ids
 from game.deck_io import MAX_PROMPTS
 from game.rules.cards import MAX_OPTIONS
 from game.web.deck_text import problem_text
@@ -101,7 +101,9 @@ def validate(form: DeckForm, parsed: Parsed, language: str) -> tuple[DeckSchema 
         return DeckSchema.model_validate(parsed.data), []
     except ValidationError as exc:
         general = []
-        for err in exc.errors():
+        errors = [e for e in exc.errors() if e["loc"]]  # loc (): the duplicate-id rule, checked on the raw data below
+        errors += [{"loc": (), "msg": f"card id '{card}' appears more than once"} for card in duplicate_ids(parsed.data)]
+        for err in errors:
             message = problem_text(err["msg"].removeprefix("Value error, "), language)
             target = _field_for(form, parsed, tuple(err["loc"]), err["msg"])
             if target is None:

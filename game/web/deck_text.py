@@ -99,18 +99,28 @@ _DUTCH: list[tuple[str, str]] = [
     (r"List should have at most (\d+) items? after validation, not (\d+)", r"Hooguit \1 toegestaan, nu \2."),
     (r"Input should be 'dilemma' or 'statement'", "Kies dilemma of stelling."),
     (r"Input should be 'nl' or 'en'", "Kies nl of en."),
-    (r"Input should be a valid (string|list).*", "Ongeldige waarde."),
+    (r"Input should be .*", "Ongeldige waarde."),
     (r"Extra inputs are not permitted", "Onbekend veld: alleen de velden uit docs/decks.md zijn toegestaan."),
     (r"a dilemma needs (\d+) to (\d+) options, not (\d+)", r"Een dilemma heeft \1 tot \2 opties, niet \3."),
     (r"options must all be different", "De opties moeten allemaal verschillen."),
     (r"a statement has no options: .*", "Een stelling heeft geen opties: spelers antwoorden op de vaste 5-puntsschaal."),
     (r"card id '(.*)' appears more than once", r"Kaartcode '\1' komt meer dan eens voor."),
     (r"'(.*)' must be '(.*)'", r"'\1' moet '\2' zijn."),
+    (r"'(.*)' must equal the file name '(.*)'", r"'\1' moet gelijk zijn aan de bestandsnaam '\2'."),
+    (r"Remove the invisible control characters .*",
+     "Haal de onzichtbare stuurtekens weg (zoals NUL, escapecodes of tekens die de schrijfrichting omdraaien)."),
+    (r"This text shows nothing: .*", "Deze tekst toont niets: schrijf zichtbare letters of cijfers."),
+    (r"not a deck: .*", "Geen kaartspel: het bestand moet slug, title, language, description, themes en cards bevatten."),
+    (r"cannot read: .*", "Het bestand kan niet worden gelezen."),
     (r"larger than (\d+) bytes", r"Groter dan \1 bytes."),
-    (r"not UTF-8 text.*", "Geen UTF-8-tekst (sla het werkblad op als 'CSV UTF-8')."),
+    (r"not UTF-8 text \(save the sheet as 'CSV UTF-8'\)", "Geen UTF-8-tekst (sla het werkblad op als 'CSV UTF-8')."),
+    (r"not UTF-8 text", "Geen UTF-8-tekst: sla het bestand op met de tekenset UTF-8."),
     (r"not a text file .*", "Geen tekstbestand."),
-    (r"not valid YAML(.*)", r"Geen geldige YAML\1"),
-    (r"not valid CSV at line (\d+): (.*)", r"Geen geldige CSV in regel \1: \2"),
+    # PyYAML's and the csv module's own explanations are English: the Dutch line names the place only
+    (r"not valid YAML at line (\d+): .*", r"Geen geldige YAML in regel \1: controleer de inspringing, dubbele punten en aanhalingstekens."),
+    (r"not valid YAML: nested too deeply", "Geen geldige YAML: te diep genest."),
+    (r"not valid YAML.*", "Geen geldige YAML."),
+    (r"not valid CSV at line (\d+): .*", r"Geen geldige CSV in regel \1."),
     (r"empty: .*", "Leeg: de eerste rij moet de kolommen noemen."),
     (r"no cards: .*", "Geen kaarten: zet onder de kopregel één rij per kaart."),
     (r"unknown column\(s\) (.*?)( \(a dilemma has at most (\d) options\))?; the columns are (.*)",
@@ -134,8 +144,8 @@ def problem_text(message: str, language: str) -> str:
     if language != "nl":
         return message[:1].upper() + message[1:]
     for pattern, dutch in _DUTCH:
-        if re.fullmatch(pattern, message):
-            result = re.sub(pattern, dutch, message)
+        if re.fullmatch(pattern, message, flags=re.S):
+            result = re.sub(pattern, dutch, message, flags=re.S)
             if "(a dilemma has at most" in message:
                 result += " Een dilemma heeft hooguit 4 opties."
             return result

@@ -74,8 +74,8 @@ GOOD_ROW = "a-01,dilemma,Een goede kop,Een situatie die lang genoeg is.,Optie ee
     ("leeg.csv", f"{GOOD_HEADER}\n{GOOD_ROW}\na-02,dilemma,Kop twee,,Ja,Nee,Wat doe jij?,talent\n",
      ["leeg.csv:row 3 (a-02): text: String should have at least 10 characters"]),
     ("een-optie.csv", f"{GOOD_HEADER}\na-01,dilemma,Een goede kop,Een situatie die lang genoeg is.,Alleen deze,,Wat doe jij?,talent\n",
-     ["een-optie.csv:row 2 (a-01): (card): a dilemma needs 2 to 4 options, not 1"]),
-    ("dubbel.csv", f"{GOOD_HEADER}\n{GOOD_ROW}\n{GOOD_ROW}\n", ["dubbel.csv:-: (deck): card id 'a-01' appears more than once"]),
+     ["een-optie.csv:row 2 (a-01): options: a dilemma needs 2 to 4 options, not 1"]),
+    ("dubbel.csv", f"{GOOD_HEADER}\n{GOOD_ROW}\n{GOOD_ROW}\n", ["dubbel.csv:a-01: id: card id 'a-01' appears more than once"]),
     ("latin1.csv", (GOOD_HEADER + "\n" + GOOD_ROW.replace("Een situatie", "Een situatie met café")).encode("latin-1"),
      ["latin1.csv:-: (file): not UTF-8 text"]),
     ("rommel.csv", os.urandom(2_000_000), ["rommel.csv:-: (file): larger than 1000000 bytes"]),
@@ -103,7 +103,7 @@ def test_a_yaml_upload_with_five_options_names_the_card_and_imports_nothing(empt
     with pytest.raises(DeckError) as exc:
         library.import_file(empty_db, yaml.safe_dump(data, allow_unicode=True).encode(), "deck.yml", "anna")
     lines = str(exc.value).splitlines()
-    assert f"deck.yml:{first['id']}: (card): a dilemma needs 2 to 4 options, not 5" in lines
+    assert f"deck.yml:{first['id']}: options: a dilemma needs 2 to 4 options, not 5" in lines
     assert f"deck.yml:{data['cards'][2]['id']}: text: String should have at least 10 characters" in lines
     assert all_versions(empty_db) == 0
 

@@ -112,7 +112,7 @@ def test_a_players_dilemma_is_added_as_a_new_version_with_the_next_card_id(db, o
     assert (deck["action"], deck["detail"]) == ("submission", "mb-15")
     with pytest.raises(DeckError) as exc:
         library.add_card_to_deck(db, own, {**dilemma, "options": ["Alleen een optie"]}, "anna")
-    assert "mb-16: (card): a dilemma needs 2 to 4 options, not 1" in str(exc.value)
+    assert "mb-16: options: a dilemma needs 2 to 4 options, not 1" in str(exc.value)
     assert versions(db, own) == 2
 
 

@@ -197,8 +197,9 @@ def test_a_bad_upload_lists_every_problem_as_file_row_field_message_in_dutch_and
     response = upload(browser, "fout.csv", raw)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Niets geïmporteerd: &#39;fout.csv&#39; heeft 3 problemen." in html
+    assert "Niets geïmporteerd: &#39;fout.csv&#39; heeft 4 problemen." in html
     assert "fout.csv:rij 2 (a-01): title: Minstens 3 tekens." in html
+    assert "fout.csv:rij 2 (a-01): options: De opties moeten allemaal verschillen." in html  # no longer hidden by the title
     assert "fout.csv:rij 3 (a-02): text: Minstens 10 tekens." in html
     assert "fout.csv:rij 3 (a-02): prompt_1: Minstens 5 tekens." in html
     assert len(library.library(db)) == before
