@@ -38,6 +38,12 @@ class TakeSeat(Payload):
     role: _text(60)
     team: Annotated[StrictInt, Field(ge=1, le=20)] | None = None
     observer: bool = False
+    as_new: bool = False  # "I am someone else with the same name" (issue 16)
+
+
+class ClaimSeat(Payload):
+    code: Code
+    name: _text(40)
 
 
 class RoundOnly(Payload):
@@ -120,6 +126,11 @@ class PlayerOnly(Payload):
     player_id: Id
 
 
+class MergePlayers(Payload):
+    keep_id: Id
+    drop_id: Id
+
+
 class SettingsPayload(Payload):
     pacing: Literal["team", "plenary"] = "team"
     second_vote: bool = True
@@ -128,6 +139,7 @@ class SettingsPayload(Payload):
     points: bool = True
     vote_seconds: Annotated[StrictInt, Field(ge=10, le=3600)] | None = None
     discuss_seconds: Annotated[StrictInt, Field(ge=10, le=3600)] | None = None
+    team_quorum: Annotated[StrictInt, Field(ge=1, le=40)] = 2
 
 
 class UpdateSettings(Payload):

@@ -126,9 +126,11 @@ def lobby(db: Database, typed_code: str) -> dict:
 @retried
 def take_seat(
     db: Database, typed_code: str, name: str, role: str, team_position: int | None, online: frozenset[int] = frozenset(),
-    observer: bool = False,
+    observer: bool = False, as_new: bool = False,
 ) -> tuple[str, Seat, Outcome]:
-    """A player joins: a new seat in the chosen team (or the smallest); returns the secret token."""
+    """A player joins: a new seat in the chosen team (or the smallest); returns the secret token.
+    A name already seated in the room is refused (seat/name_taken) unless `as_new` says it is someone
+    else: the tablet then offers to continue that seat on this device (game/play/seats.py)."""
     name = clean_text(name, single_line=True)
     if not 1 <= len(name) <= 40:
         raise RuleViolation("seat/invalid_name", "Choose a name of 1 to 40 characters (a nickname is fine).")
@@ -143,6 +145,11 @@ def take_seat(
             raise RuleViolation("seat/invalid_role", "Choose one of this session's roles.")
         # Lock the room's teams (in id order: no deadlock): simultaneous joins are balanced one after the other.
         lock_room_teams(session, room.id)
+        if not as_new:
+            same = seat_named(session, room.id, name)
+            if same is not None:
+                raise RuleViolation("seat/name_taken", "Is that you, %(name)s? Continue on this device, or choose another name.",
+                                    name=same.display_name)
         sizes = dict(session.execute(
             select(PlayerRecord.team_id, func.count())
             .where(PlayerRecord.room_id == room.id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False))
@@ -164,6 +171,14 @@ def take_seat(
         snap = load_snapshot(session, team, online | {player.id})
         outcome = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, team_views={team.id: team_view(snap)}, room_ids={room.id})
         return token, seat, outcome
+
+
+def seat_named(session: Session, room_id: int, name: str) -> PlayerRecord | None:
+    """The room's seat with this name (spaces and case ignored), if any; observers and removed seats not."""
+    wanted = " ".join(name.split()).casefold()
+    players = session.scalars(select(PlayerRecord).where(
+        PlayerRecord.room_id == room_id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False)).order_by(PlayerRecord.id))
+    return next((p for p in players if p.display_name.casefold() == wanted), None)
 
 
 def seat_for_token(db: Database, token: str) -> Seat | None:

@@ -1,6 +1,7 @@
 """Use cases for a team's round: draw, vote (twice), argue, decide, and the phase timers."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import Row, bindparam, insert, select, update
@@ -143,6 +144,8 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
     with db.transaction() as session:
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
+        if seat.player_id in online:  # presence is known (the voter's own tablet is among it)
+            state = dataclasses.replace(state, present_ids=frozenset(online))
         complete = rules.cast_vote(state, Actor(player_id=seat.player_id), round_number, choice, prediction)
         ballot = BALLOT[state.phase]
         # Core statements: one vote is the hottest write of the game (docs/benchmarks.md). The state's

@@ -49,15 +49,15 @@ def side(choice: int) -> int:
 
 
 def majority(kind: CardKind, votes: dict[int, int]) -> set[int]:
-    """The team's majority: the most-voted option(s) of a dilemma, the prevailing side of a statement."""
+    """The team's majority, one rule for both card kinds (docs/protocol.md, "Ties"): count the votes per
+    prediction value (a dilemma's options; a statement's sides -1/0/1 of the scale) and take the most
+    counted; when several tie, every tied value is the majority (a prediction of any of them is right,
+    nobody who voted for one of them is in the minority). No votes: no majority."""
     if not votes:
         return set()
-    if kind is CardKind.STATEMENT:
-        sides = Counter(side(c) for c in votes.values())
-        return {(sides[1] > sides[-1]) - (sides[1] < sides[-1])}
-    counts = Counter(votes.values())
+    counts = Counter(side(c) if kind is CardKind.STATEMENT else c for c in votes.values())
     top = max(counts.values())
-    return {choice for choice, n in counts.items() if n == top}
+    return {value for value, n in counts.items() if n == top}
 
 
 def right_predictions(facts: RoundFacts) -> set[int]:

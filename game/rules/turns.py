@@ -21,8 +21,17 @@ MAX_RATIONALE_CHARS = 200
 MAX_ACTION_CHARS = 200
 MAX_DUE_YEARS = 3
 # Initials such as "AB", "A.B.", "JdV", "JvdB": capitals, with Dutch particles in lower case.
-# A first name like "Piet" does not match, which keeps named employees out of the record.
 INITIALS = re.compile(r"^[A-Z]\.?(?:(?:[a-z]\.?){0,2}[A-Z]\.?){0,3}$")
+# What a full personal name looks like: two or more capitalised words or initials ("Jan de Vries",
+# "J. Jansen", "Anna Smit"), the particles between them ignored, at least one of them a whole word.
+NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "op", "in", "'t", "von", "la", "le", "du", "da", "di", "el"})
+NAME_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]+$")
+NAME_INITIAL = re.compile(r"^(?:[A-Z]\.)+$")
+# Words that make it a function title, not a name ("Hoofd Personeelszaken", "Manager Finance").
+TITLE_WORDS = ("manager", "hoofd", "direct", "leider", "leiding", "lead", "coördinator", "coordinator", "advis", "medewerker",
+               "officer", "controller", "secretar", "voorzitter", "bestuur", "team", "afdeling", "specialist", "consultant",
+               "business", "head", "chief", "eigenaar", "owner", "staf", "beleid", "functionaris", "planner", "recruit", "coach",
+               "trainer", "partner", "personeel", "zaken", "finance", "financ", "juridisch", "communicatie", "hr", "mt", "ict")
 
 
 @dataclass(frozen=True)
@@ -48,16 +57,32 @@ class TeamState:
     voter_ids: frozenset[int] = frozenset()    # who has voted in the current ballot
     eligible_ids: frozenset[int] | None = None  # who may vote this round (seated at the draw); None = everyone
     paused: bool = False
+    # Whose tablet is connected now; None = not known (a use case called without presence).
+    present_ids: frozenset[int] | None = None
     settings: RoomSettings = RoomSettings()
 
     @property
     def ballot(self) -> int:
         return BALLOT.get(self.phase, 1)
 
-    def voters_needed(self) -> frozenset[int]:
-        """Whose vote completes the ballot: the players seated at the draw and still in the team."""
+    def voters_eligible(self) -> frozenset[int]:
+        """Who may vote on this card: the players seated at the draw and still in the team."""
         seated = frozenset(self.player_ids)
         return seated if self.eligible_ids is None else self.eligible_ids & seated
+
+    def voters_needed(self) -> frozenset[int]:
+        """Whose ballot completes the vote ("x of y"): the eligible players who are present, plus
+        those who already voted and then went away (their vote counts). A tablet that is offline
+        does not hold up the reveal; its vote is refused if it arrives after the close."""
+        eligible = self.voters_eligible()
+        if self.present_ids is None:
+            return eligible
+        return eligible & (self.present_ids | self.voter_ids)
+
+    def quorum_met(self) -> bool:
+        """A table starts its first card once a quorum of players is seated (the facilitator can
+        start it by hand); later cards need no quorum."""
+        return self.rounds_done > 0 or len(self.player_ids) >= max(1, self.settings.team_quorum)
 
     def next_turn_player(self) -> int | None:
         """Whose turn it is to draw: turns rotate through the team in seat order."""
@@ -115,6 +140,9 @@ def draw_card(state: TeamState, actor: Actor, round_number: int) -> Phase:
         raise RuleViolation("draw/no_cards_left", "All cards have been played.")
     if not state.player_ids:
         raise RuleViolation("draw/no_players", "Nobody is in this team yet.")
+    if not actor.is_facilitator and not state.quorum_met():
+        raise RuleViolation("draw/quorum", "Wait for your team: the first card is drawn once %(n)s players are at the table.",
+                            n=state.settings.team_quorum)
     return NEXT_PHASE[Move.DRAW_CARD]
 
 
@@ -123,13 +151,16 @@ def cast_vote(state: TeamState, actor: Actor, round_number: int, choice: int, pr
     check_move(state, Move.CAST_VOTE, actor)
     _check_round(state, Move.CAST_VOTE, round_number)
     assert state.card is not None
-    if actor.player_id not in state.voters_needed():
+    if actor.player_id not in state.voters_eligible():
         raise RuleViolation("vote/next_card", "You joined during this card; you vote from the next card on.")
     if choice not in state.card.choices():
         raise RuleViolation("vote/invalid_choice", "Choose one of %(choices)s.", choices=list(state.card.choices()))
     if prediction is not None:
         check_prediction(state, prediction)
-    return state.voters_needed() <= state.voter_ids | {actor.player_id}
+    # The tablet sends the vote and the prediction as one act (or the vote after the player chose to
+    # skip predicting): a stored vote is a complete ballot, so the last voter has predicted too.
+    voters = state.voter_ids | {actor.player_id}
+    return state.voters_needed() <= voters and bool(voters)
 
 
 def check_prediction(state: TeamState, prediction: int) -> None:
@@ -230,15 +261,23 @@ def check_action(action: Action, roles: tuple[str, ...], today: dt.date) -> None
         raise RuleViolation("decide/action_empty", "Describe the action.")
     if len(action.what) > MAX_ACTION_CHARS:
         raise RuleViolation("decide/action_too_long", "The action has at most %(n)s characters.", n=MAX_ACTION_CHARS)
-    if action.owner not in roles and not INITIALS.match(action.owner):
+    if not action.owner.strip() or looks_like_a_name(action.owner) and action.owner not in roles:
         raise RuleViolation(
             "decide/invalid_owner",
-            "Owner: a role or initials (e.g. 'HR' or 'JdV'), never an employee's name.",
+            "Owner: a role, a function title or initials (e.g. 'teamleider', 'HR' or 'JdV'), never a person's full name.",
         )
     if action.due < today:
         raise RuleViolation("decide/due_in_past", "The date is in the past.")
     if action.due > today + dt.timedelta(days=366 * MAX_DUE_YEARS):
         raise RuleViolation("decide/due_too_far", "Choose a date within %(n)s years.", n=MAX_DUE_YEARS)
+
+
+def looks_like_a_name(owner: str) -> bool:
+    """True for what reads as a person's full name; roles, function titles and initials pass."""
+    words = [w for w in owner.split() if w.lower() not in NAME_PARTICLES]
+    if len(words) < 2 or any(t in w.lower() for w in words for t in TITLE_WORDS if len(t) > 3 or w.lower() == t):
+        return False
+    return all(NAME_WORD.match(w) or NAME_INITIAL.match(w) for w in words) and any(NAME_WORD.match(w) for w in words)
 
 
 def check_comfort(state: TeamState, actor: Actor, round_number: int, score: int) -> None:

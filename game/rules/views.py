@@ -1,6 +1,7 @@
 """What each viewer may see: one place decides that votes stay secret until the reveal."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -117,7 +118,11 @@ def team_view(snap: TeamSnapshot) -> dict:
     card = state.card if state.phase is not Phase.DRAW else None
     first = card is not None and state.phase in FIRST_VISIBLE
     second = card is not None and state.phase in SECOND_VISIBLE and bool(snap.votes2)
-    needed = state.voters_needed() if card is not None else frozenset(state.player_ids)
+    # "x of y": only the players present and seated count (presence unknown when nobody is online).
+    present = frozenset(s.player_id for s in snap.seats if s.online)
+    state = dataclasses.replace(state, present_ids=present) if present and card is not None else state
+    eligible = state.voters_eligible() if card is not None else frozenset(state.player_ids)
+    needed = state.voters_needed() if card is not None else eligible
     settings = state.settings
     view = {
         "room": {"code": snap.room_code, "title": snap.room_title, "language": snap.language, "roles": list(snap.roles)},
@@ -137,12 +142,13 @@ def team_view(snap: TeamSnapshot) -> dict:
         "turn_player_id": state.turn_player_id if state.phase is not Phase.DRAW else state.next_turn_player(),
         "players": [
             {"id": s.player_id, "name": s.name, "role": s.role, "online": s.online, "observer": s.observer,
-             "voted": s.player_id in state.voter_ids, "votes_this_card": s.player_id in needed}
+             "voted": s.player_id in state.voter_ids, "votes_this_card": s.player_id in eligible}
             for s in snap.seats
         ],
         "card": card_view(card, snap.language),
         "votes_cast": len(state.voter_ids),
         "votes_needed": len(needed),
+        "votes_absent": len(eligible - needed),  # eligible players whose tablet is offline: not waited for
         "distribution": distribution(card, snap.votes) if first else None,
         "distribution2": distribution(card, snap.votes2) if second else None,
         "predictions": predictions_summary(card, snap.votes) if first and settings.predictions else None,
@@ -211,7 +217,7 @@ def seat_view(snap: TeamSnapshot, player_id: int) -> dict:
         "my_first_vote": first[0],
         "my_second_vote": second,
         "my_prediction": first[1],
-        "may_vote": state.card is not None and player_id in state.voters_needed(),
+        "may_vote": state.card is not None and player_id in state.voters_eligible(),
         "my_argument_ids": [a.argument_id for a in snap.arguments if a.player_id == player_id],
         "helpful_given": [a.argument_id for a in snap.arguments if player_id in a.helpful_by],
         "my_points": player_points(facts).get(player_id, 0) if state.settings.points else None,

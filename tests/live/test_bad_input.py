@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from game.extensions import socketio
 from game.play.accounts import create_facilitator
 from game.play.rooms import RoomSpec, create_room
+from game.rules.settings import RoomSettings
 from game.store.models import Base, RoomRecord, TeamRecord, VoteRecord
 from tests.live.conftest import DECK, Player, drain
 
@@ -74,7 +75,8 @@ class OtherRoom:
 def other_room(db, join, connect) -> OtherRoom:
     """A second room, of another facilitator, with one seated player."""
     owner = create_facilitator(db, "collega", "nog-een-lang-wachtwoord")
-    code = create_room(db, owner, RoomSpec(deck_slug=DECK, team_names=("Elders",), cards=2, shuffle=False))
+    code = create_room(db, owner, RoomSpec(deck_slug=DECK, team_names=("Elders",), cards=2, shuffle=False,
+                                           settings=RoomSettings(team_quorum=1)))  # one player may start this table
     return OtherRoom(code, connect(facilitator_id=owner), join("Olga", "HR", team=1, code=code))
 
 
@@ -352,6 +354,7 @@ def test_an_action_for_a_round_that_has_moved_on_is_refused_as_stale(team_of_thr
 def test_a_player_of_team_b_cannot_affect_team_a(team_of_three, join, db):
     anna, bas, cem = team_of_three
     dirk = join("Dirk", "OR-lid", team=2)
+    join("Eva", "HR", team=2)  # the quorum of two: Team B may draw
     assert dirk.team_id != anna.team_id
     advance(team_of_three, "vote")
     team_a = team_row(db, anna.team_id)

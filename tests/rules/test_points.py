@@ -62,3 +62,28 @@ def test_dwarsdenker_voted_with_a_minority_and_argued_for_it():
 
 def test_nobody_gets_a_badge_for_nothing():
     assert badges([dilemma({A: 1, B: 1})]) == {"mensenkenner": set(), "bruggenbouwer": set(), "dwarsdenker": set()}
+
+
+# --- ties: one rule for both card kinds -------------------------------------------------------------
+
+def test_a_statement_tie_between_agree_and_disagree_makes_both_sides_the_majority():
+    votes = {A: 1, B: 5}
+    assert majority(CardKind.STATEMENT, votes) == {-1, 1}
+    facts = RoundFacts(kind=CardKind.STATEMENT, votes=votes, predictions={A: 1, B: 0, C: -1})
+    assert player_points([facts]) == {A: PREDICTION_POINTS, C: PREDICTION_POINTS}  # neutral was nobody's vote
+
+
+def test_a_statement_majority_is_the_most_voted_side_neutral_included():
+    assert majority(CardKind.STATEMENT, {A: 3, B: 3, C: 4}) == {0}
+    assert majority(CardKind.STATEMENT, {A: 3, B: 4}) == {0, 1}
+
+
+def test_ties_work_the_same_for_both_kinds():
+    assert majority(CardKind.DILEMMA, {A: 1, B: 2, C: 3}) == {1, 2, 3}
+    assert majority(CardKind.STATEMENT, {A: 1, B: 3, C: 5}) == {-1, 0, 1}
+    assert majority(CardKind.DILEMMA, {}) == majority(CardKind.STATEMENT, {}) == set()
+
+
+def test_a_tied_voter_is_never_in_the_minority():
+    facts = RoundFacts(kind=CardKind.STATEMENT, votes={A: 1, B: 5}, arguments=(ArgumentFact(1, A, "against"),))
+    assert badges([facts])["dwarsdenker"] == set()

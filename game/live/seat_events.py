@@ -1,0 +1,42 @@
+"""Socket.IO handlers for seats and table starts: continue a seat on this device, merge seats, start tables."""
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import join_room
+
+from game.extensions import get_db, socketio
+from game.live import limits, schemas
+from game.live.events import handles, publish, team_channel
+from game.live.presence import Connection, presence
+from game.play import facilitation, seats
+from game.play.common import Outcome
+from game.rules.errors import RuleViolation
+
+
+@handles("claim_seat", schemas.ClaimSeat, sender="anyone")
+def claim_seat(connection: Connection, p: schemas.ClaimSeat) -> dict:
+    """Sent by: a tablet whose name is already seated ('Is that you? Continue on this device').
+    Reply: {token, seat, team}; the seat's old device receives `seat_moved` and drops its token."""
+    if connection.seat is not None:
+        raise RuleViolation("seat/already_seated", "This connection already has a seat.")
+    with limits.join_attempt():
+        token, seat, outcome = seats.claim_seat(get_db(), p.code, p.name, presence.online_ids())
+    # Told before this connection joins the team channel; skip_sid keeps it off this device with a message queue too.
+    socketio.emit("seat_moved", {"player_id": seat.player_id}, to=team_channel(seat.team_id), skip_sid=request.sid)
+    presence.bind(request.sid, Connection(seat=seat, facilitator_id=connection.facilitator_id,
+                                          session_version=connection.session_version))
+    join_room(team_channel(seat.team_id))
+    publish(outcome)
+    return {**outcome.reply, "token": token, "team": outcome.team_views[seat.team_id]}
+
+
+@handles("merge_players", schemas.MergePlayers, sender="facilitator")
+def merge_players(connection: Connection, p: schemas.MergePlayers) -> Outcome:
+    """Sent by: the facilitator: two seats of one person become one. The team receives `state`; the dropped tablet `seat_changed`."""
+    return seats.merge_players(get_db(), connection.facilitator_id, p.keep_id, p.drop_id, presence.online_ids())
+
+
+@handles("start_tables", schemas.WatchRoom, sender="facilitator")
+def start_tables(connection: Connection, p: schemas.WatchRoom) -> Outcome:
+    """Sent by: the facilitator: every table still waiting for its quorum draws its first card. Teams receive `state`."""
+    return facilitation.start_tables(get_db(), connection.facilitator_id, p.code, presence.online_ids())

@@ -1,0 +1,72 @@
+"""Use cases for seats: continue a seat on another device, and the facilitator merging two seats."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select, update
+
+from game.play.common import Outcome, Seat, hash_token, retried, save_team
+from game.play.facilitation import _owned_player
+from game.play.rooms import find_room, seat_named
+from game.play.snapshots import load_snapshot
+from game.play.turns import lock_team
+from game.rules.errors import RuleViolation
+from game.rules.views import seat_view, team_view
+from game.store.db import Database
+from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, PlayerRecord, RoundRecord, VoteRecord, utcnow
+
+
+@retried
+def claim_seat(db: Database, typed_code: str, name: str, online: frozenset[int] = frozenset()) -> tuple[str, Seat, Outcome]:
+    """'Is that you, X? Continue on this device': the seat gets a new token, the old device's stops
+    working (it is told with `seat_moved` and reconnects to the join screen)."""
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        room = find_room(session, typed_code)
+        if not room.is_open:
+            raise RuleViolation("room/closed", "This session has ended.")
+        player = seat_named(session, room.id, name)
+        if player is None:
+            raise RuleViolation("seat/not_found", "There is no seat with this name in this session.")
+        team = lock_team(session, player.team_id)
+        player.token_hash = hash_token(token)
+        save_team(session, team)
+        seat = Seat(player.id, team.id, room.id, room.code)
+        snap = load_snapshot(session, team, online | {player.id})
+        result = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, team_views={team.id: team_view(snap)},
+                         room_ids={room.id})
+        return token, seat, result
+
+
+@retried
+def merge_players(db: Database, facilitator_id: int, keep_id: int, drop_id: int, online: frozenset[int] = frozenset()) -> Outcome:
+    """Two seats of one person: the votes, arguments and marks of `drop_id` go to `keep_id` where the kept
+    seat has none of its own (a ballot keeps one vote per player), then `drop_id` is removed."""
+    with db.transaction() as session:
+        keep, room = _owned_player(session, facilitator_id, keep_id)
+        drop, _ = _owned_player(session, facilitator_id, drop_id)
+        if keep.id == drop.id or drop.room_id != room.id:
+            raise RuleViolation("player/not_found", "Choose two different seats of your session.")
+        teams = {i: lock_team(session, i) for i in sorted({keep.team_id, drop.team_id})}  # id order: no deadlock
+        _move_rows(session, VoteRecord, keep.id, drop.id, ("round_id", "ballot"))
+        _move_rows(session, ComfortRecord, keep.id, drop.id, ("round_id",))
+        _move_rows(session, HelpfulMarkRecord, keep.id, drop.id, ("argument_id",))
+        session.execute(update(ArgumentRecord).where(ArgumentRecord.player_id == drop.id).values(player_id=keep.id))
+        session.execute(update(RoundRecord).where(RoundRecord.turn_player_id == drop.id).values(turn_player_id=keep.id))
+        for rnd in session.scalars(select(RoundRecord).where(RoundRecord.team_id.in_(list(teams)))):
+            if rnd.voter_ids and drop.id in rnd.voter_ids and keep.id not in rnd.voter_ids:
+                rnd.voter_ids = [*rnd.voter_ids, keep.id]  # the kept seat may vote where the dropped one could
+        drop.removed_at = utcnow()
+        for team in teams.values():
+            save_team(session, team)
+        session.flush()
+        views = {t.id: team_view(load_snapshot(session, t, online)) for t in teams.values()}
+        return Outcome(reply={"ok": True}, team_views=views, room_ids={room.id}, removed_players={drop.id})
+
+
+def _move_rows(session, model, keep_id: int, drop_id: int, key: tuple[str, ...]) -> None:  # noqa: ANN001
+    """Give `drop_id`'s rows to `keep_id`, except where `keep_id` already has a row with the same key."""
+    kept = {tuple(getattr(r, k) for k in key) for r in session.scalars(select(model).where(model.player_id == keep_id))}
+    for row in session.scalars(select(model).where(model.player_id == drop_id)):
+        if tuple(getattr(row, k) for k in key) not in kept:
+            row.player_id = keep_id

@@ -1,0 +1,127 @@
+"""Issue 16 over Socket.IO: a quorum before the first card, complete ballots, presence in "x of y", seats."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from game.extensions import socketio
+from game.store.models import PlayerRecord, VoteRecord
+from tests.live.conftest import drain
+
+
+@pytest.fixture
+def facilitator(app, facilitator_id):
+    """A signed-in facilitator's dashboard connection."""
+    http = app.test_client()
+    with http.session_transaction() as session:
+        session["facilitator_id"] = facilitator_id
+    client = socketio.test_client(app, flask_test_client=http)
+    yield client
+    client.disconnect()
+
+
+def test_a_lone_player_waits_for_the_quorum_before_the_first_card(join):
+    anna = join("Anna")
+    assert anna.call("draw_card", {"round": 1})["error"]["code"] == "draw/quorum"
+    join("Bas", "Leidinggevende")
+    assert anna.call("draw_card", {"round": 1})["ok"]
+
+
+def test_arrivals_before_the_first_draw_vote_on_the_first_card(join):
+    anna, bas, cem = join("Anna"), join("Bas"), join("Cem")
+    assert anna.call("draw_card", {"round": 1})["ok"]
+    assert all(p["votes_this_card"] for p in anna.call("get_state")["team"]["players"])
+    assert cem.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})["ok"]
+
+
+def test_the_facilitator_starts_the_tables_by_hand(facilitator, join, room_code):
+    anna = join("Anna")
+    reply = facilitator.emit("start_tables", {"code": room_code}, callback=True)
+    assert reply["ok"] and anna.team_id in reply["started"]
+    assert anna.call("get_state")["team"]["phase"] == "vote"
+    assert reply["empty"] and reply["empty"][0]["code"] == "draw/no_players"  # Team B has nobody yet
+
+
+def test_the_quorum_is_a_room_setting_the_facilitator_changes(facilitator, join, room_code):
+    facilitator.emit("watch_room", {"code": room_code}, callback=True)
+    assert facilitator.emit("update_settings", {"code": room_code, "settings": {"team_quorum": 1}}, callback=True)["ok"]
+    anna = join("Anna")
+    assert anna.call("get_state")["team"]["settings"]["team_quorum"] == 1
+    assert anna.call("draw_card", {"round": 1})["ok"]
+
+
+def test_the_last_voter_predicts_with_the_vote_and_every_prediction_is_recorded(db, join):
+    anna, bas = join("Anna"), join("Bas")
+    anna.call("draw_card", {"round": 1})
+    assert anna.call("cast_vote", {"round": 1, "choice": 1, "prediction": 2})["revealed"] is False
+    reply = bas.call("cast_vote", {"round": 1, "choice": 2, "prediction": 1})
+    assert reply["ok"] and reply["revealed"] is True
+    with db.transaction() as s:
+        assert sorted(s.execute(select(VoteRecord.player_id, VoteRecord.prediction)).all()) == [(anna.player_id, 2), (bas.player_id, 1)]
+    assert bas.call("get_state")["team"]["predictions"]["made"] == 2
+
+
+def test_x_of_y_and_the_automatic_reveal_count_only_players_present(join):
+    anna, bas, cem = join("Anna"), join("Bas"), join("Cem")
+    anna.call("draw_card", {"round": 1})
+    cem.client.disconnect()
+    drain(anna)
+    team = anna.call("get_state")["team"]
+    assert (team["votes_needed"], team["votes_absent"]) == (2, 1)
+    anna.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})
+    assert bas.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})["revealed"] is True
+
+
+def test_the_same_name_on_a_second_tablet_is_offered_its_seat_and_the_old_device_is_told(app, join, room_code):
+    anna = join("Anna")
+    second = socketio.test_client(app)
+    taken = second.emit("take_seat", {"code": room_code, "name": " anna ", "role": "HR"}, callback=True)
+    assert taken["error"]["code"] == "seat/name_taken" and "Anna" in taken["error"]["message"]
+    anna.client.get_received()
+    claimed = second.emit("claim_seat", {"code": room_code, "name": "anna"}, callback=True)
+    assert claimed["ok"] and claimed["seat"]["player_id"] == anna.player_id and claimed["token"] != anna.token
+    assert [m["args"][0] for m in anna.client.get_received() if m["name"] == "seat_moved"] == [{"player_id": anna.player_id}]
+    assert not [m for m in second.get_received() if m["name"] == "seat_moved"]
+    old = socketio.test_client(app, auth={"token": anna.token})
+    assert [m["args"][0]["code"] for m in old.get_received() if m["name"] == "error"] == ["seat/unknown"]
+    assert len(claimed["team"]["players"]) == 1  # one seat, now on this device
+    second.disconnect()
+    old.disconnect()
+
+
+def test_someone_else_with_the_same_name_takes_a_new_seat(app, join, room_code):
+    join("Anna")
+    other = socketio.test_client(app)
+    reply = other.emit("take_seat", {"code": room_code, "name": "Anna", "role": "HR", "team": 1, "as_new": True}, callback=True)
+    assert reply["ok"] and len(reply["team"]["players"]) == 2
+    other.disconnect()
+
+
+def test_the_facilitator_merges_two_seats_of_one_person(db, facilitator, join, room_code):
+    anna, bas = join("Anna"), join("Bas")
+    anna2 = join("Anna 2")
+    anna.call("draw_card", {"round": 1})
+    anna2.call("cast_vote", {"round": 1, "choice": 2, "prediction": 1})
+    facilitator.emit("watch_room", {"code": room_code}, callback=True)
+    assert facilitator.emit("merge_players", {"keep_id": anna.player_id, "drop_id": anna2.player_id}, callback=True)["ok"]
+    with db.transaction() as s:
+        assert s.get(PlayerRecord, anna2.player_id).removed_at is not None
+        assert s.execute(select(VoteRecord.player_id, VoteRecord.choice)).all() == [(anna.player_id, 2)]
+    team = bas.call("get_state")["team"]
+    assert len(team["players"]) == 2 and team["votes_cast"] == 1
+    assert bas.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})["revealed"] is True
+
+
+def test_a_function_title_is_accepted_as_action_owner_and_a_full_name_is_not(join):
+    anna, bas = join("Anna"), join("Bas")
+    anna.call("draw_card", {"round": 1})
+    anna.call("cast_vote", {"round": 1, "choice": 1})
+    bas.call("cast_vote", {"round": 1, "choice": 1})
+    anna.call("start_decision", {"round": 1})
+    decision = {"round": 1, "position": 1, "rationale": "Zo", "action": {"what": "Gesprek plannen", "due": (dt.date.today() + dt.timedelta(days=30)).isoformat()}}
+    refused = anna.call("record_decision", {**decision, "action": {**decision["action"], "owner": "Jan de Vries"}})
+    assert refused["error"]["code"] == "decide/invalid_owner"
+    reply = anna.call("record_decision", {**decision, "action": {**decision["action"], "owner": "teamleider"}})
+    assert reply["ok"], reply
