@@ -5,13 +5,14 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from game import deck_io
-from game.decks import MAX_FILE_BYTES, DeckError
+from game.decks import MAX_FILE_BYTES, SLUG, DeckError
 from game.extensions import get_db
 from game.i18n import LANGUAGES, current_language
 from game.play import library
 from game.security import MAX_ID
 from game.rules.cards import SCALE_LABELS
 from game.rules.errors import RuleViolation
+from game.rules.text import text_problem
 from game.web.auth import login_required
 from game.web.deck_forms import CardForm, DeckForm, ImportForm, error_count, fill, parse, validate
 from game.web.deck_text import problem_line, text_for
@@ -29,6 +30,15 @@ def _limit_request_size() -> None:
     request.max_form_memory_size = MAX_REQUEST_BYTES
 
 
+@bp.url_value_preprocessor
+def _refuse_impossible_slugs(_endpoint: str | None, values: dict | None) -> None:
+    """A deck code is lowercase letters, digits and hyphens: anything else (a NUL, which PostgreSQL
+    refuses in a query, or 10,000 characters) names no deck, so 404 before any query."""
+    slug = (values or {}).get("slug")
+    if slug is not None and not (len(slug) <= 40 and SLUG.fullmatch(slug)):
+        abort(404)
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge):  # noqa: ANN202
     flash(text_for()["too_large"], "error")
@@ -42,6 +52,13 @@ def _deck_or_404(slug: str, version: int | None = None) -> dict:
         return library.get_deck(get_db(), slug, version)
     except RuleViolation:
         abort(404)
+
+
+def safe_file_name(filename: str) -> str:
+    """The uploaded file's own name, shown in messages and the description: without folders and without
+    the characters game/rules/text.py refuses (a NUL or an escape code in a name is not the user's text)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if text_problem(ch) is None).strip()[:120] or "upload"
 
 
 def _author() -> str:
@@ -185,7 +202,7 @@ def upload():  # noqa: ANN201
     if not file or not file.filename:
         problems.append(t["no_file"])
     else:
-        name = file.filename.replace("\\", "/").rsplit("/", 1)[-1][:120]
+        name = safe_file_name(file.filename)
         raw = file.stream.read(MAX_FILE_BYTES + 1)
         new_deck = {"title": (form.title.data or "").strip() or name.rsplit(".", 1)[0], "language": form.language.data,
                     "description": f"Geïmporteerd uit {name}." if form.language.data == "nl" else f"Imported from {name}."}

@@ -72,7 +72,7 @@ def _prefill(form: RoomForm, args, chosen: formats.SessionFormat | None,  # noqa
     try:
         if chosen is not None and not args.get("follow_up"):
             spec = chosen.spec(title=chosen.title)
-        elif args.get("template", "").isdigit():
+        elif args.get("template", "").isdigit() and len(args["template"]) <= 9:  # ?template=10**20: no INTEGER holds it
             spec = templates.template_spec(get_db(), g.facilitator_id, int(args["template"]))
             form.template.data = args["template"]
         elif args.get("follow_up"):

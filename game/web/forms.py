@@ -4,30 +4,46 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from game.play.accounts import MIN_PASSWORD
+from game.rules.errors import RuleViolation
+from game.rules.text import clean_text
+
+
+class CleanText:
+    """game/rules/text.py on a form field: NFC; control characters, direction overrides and text that
+    shows nothing are refused next to the field, before anything reaches the database (PostgreSQL
+    refuses NUL in text: without this a 500)."""
+
+    def __call__(self, _form: FlaskForm, field: StringField) -> None:
+        if isinstance(field.data, str) and field.data:
+            try:
+                field.data = clean_text(field.data)
+            except RuleViolation as exc:
+                raise ValidationError(exc.text(gettext)) from None
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80), CleanText()])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class AccountForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=80)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=80), CleanText()])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
     confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
 
 
 class RoomForm(FlaskForm):
     deck = SelectField(_l("Card deck"), validators=[DataRequired()])
-    title = StringField(_l("Title of the session"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Title of the session"), validators=[Optional(), Length(max=120), CleanText()])
     cards = IntegerField(_l("Number of cards (empty = all)"), validators=[Optional(), NumberRange(min=1, max=200)])
-    teams = TextAreaField(_l("Teams (one name per line, 1 to 20)"), validators=[DataRequired(), Length(max=2000)])
-    roles = TextAreaField(_l("Roles (one per line)"), validators=[DataRequired(), Length(max=2000)])
+    teams = TextAreaField(_l("Teams (one name per line, 1 to 20)"), validators=[DataRequired(), Length(max=2000), CleanText()])
+    roles = TextAreaField(_l("Roles (one per line)"), validators=[DataRequired(), Length(max=2000), CleanText()])
     shuffle = BooleanField(_l("Shuffle the cards"), default=True)
     pacing = SelectField(_l("Pace"), choices=[SelectChoice("team", _l("Each team at its own pace")),
                                            SelectChoice("plenary", _l("Plenary: the facilitator takes the steps for all tables"))], default="team")
@@ -39,7 +55,7 @@ class RoomForm(FlaskForm):
     discuss_seconds = IntegerField(_l("Discussion time in seconds (empty = no timer)"), validators=[Optional(), NumberRange(min=10, max=3600)])
     template = SelectField(_l("Start from a template"), validators=[Optional()], default="")
     previous = SelectField(_l("Follow-up of an earlier session (for the comparison in the report)"), validators=[Optional()], default="")
-    save_as = StringField(_l("Also save these settings as a template named"), validators=[Optional(), Length(max=120)])
+    save_as = StringField(_l("Also save these settings as a template named"), validators=[Optional(), Length(max=120), CleanText()])
 
     def settings(self):  # noqa: ANN201
         from game.rules.settings import RoomSettings
