@@ -18,6 +18,18 @@ def cli() -> None:
     """Inzetbaarheidsspel: host and play the employability dilemma game."""
 
 
+def _text_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A free-text option or argument through game/rules/text.py, as every other entry point does: a NUL
+    (which PostgreSQL refuses), an escape code or a direction override is a usage error, not a traceback."""
+    from game.rules.errors import RuleViolation
+    from game.rules.text import clean_text
+
+    try:
+        return None if value is None else clean_text(value, single_line=True)
+    except RuleViolation as exc:
+        raise click.BadParameter(text_in(DEFAULT, exc)) from None
+
+
 def _app(**overrides):  # noqa: ANN003, ANN202
     from game.app import create_app
 
@@ -84,11 +96,11 @@ def rooms() -> None:
 
 
 @rooms.command("create")
-@click.option("--deck", "deck_slug", required=True, help="The deck's slug, e.g. mobiliteit-bespreekbaar.")
+@click.option("--deck", "deck_slug", required=True, callback=_text_option, help="The deck's slug, e.g. mobiliteit-bespreekbaar.")
 @click.option("--teams", type=click.IntRange(1, 20), default=1, show_default=True)
 @click.option("--cards", type=click.IntRange(1, 200), default=None, help="How many cards (default: all).")
-@click.option("--title", default="")
-@click.option("--facilitator", default=None, help="Username that owns the room (default: the first account, if any).")
+@click.option("--title", default="", callback=_text_option)
+@click.option("--facilitator", default=None, callback=_text_option, help="Username that owns the room (default: the first account, if any).")
 @click.option("--no-shuffle", is_flag=True, help="Play the cards in deck order.")
 @click.option("--pacing", type=click.Choice(["team", "plenary"]), default="team", show_default=True)
 @click.option("--second-vote/--no-second-vote", default=True, show_default=True,
@@ -139,7 +151,7 @@ def users() -> None:
 
 
 @users.command("create")
-@click.argument("username")
+@click.argument("username", callback=_text_option)
 @click.option("--password-env", default="INZETSPEL_PASSWORD", show_default=True,
               help="Environment variable with the password; asked for when unset.")
 def users_create(username: str, password_env: str) -> None:
