@@ -44,6 +44,7 @@ class Decision:
     action_what: str | None
     action_owner: str | None
     action_due: dt.date | None
+    status: str = "open"   # the action's follow-through: open, done, dropped
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def load_room(session: Session, room: RoomRecord) -> RoomData:
         .where(ArgumentRecord.round_id.in_(in_room)).order_by(ArgumentRecord.id))]
     decisions = [Decision(*row) for row in session.execute(
         select(DecisionRecord.round_id, DecisionRecord.position, DecisionRecord.rationale, DecisionRecord.action_what,
-               DecisionRecord.action_owner, DecisionRecord.action_due)
+               DecisionRecord.action_owner, DecisionRecord.action_due, DecisionRecord.action_status)
         .where(DecisionRecord.round_id.in_(in_room)))]
     comfort = [Comfort(*row) for row in session.execute(
         select(ComfortRecord.round_id, ComfortRecord.score).where(ComfortRecord.round_id.in_(in_room)))]

@@ -185,6 +185,8 @@ class DecisionRecord(Base):
     action_what: Mapped[str | None] = mapped_column(String(255))
     action_owner: Mapped[str | None] = mapped_column(String(60))
     action_due: Mapped[dt.date | None] = mapped_column(Date)
+    # The action's follow-through: open, done or dropped (set on the report or the follow-up's dashboard).
+    action_status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("players.id"))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
