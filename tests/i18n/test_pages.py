@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 
 from game.decks import load_deck_file
+from game.play.formats import load_formats
 from game.extensions import socketio
 from game.play import rooms
 from game.play.accounts import create_facilitator
@@ -81,6 +82,8 @@ def content_strings() -> list[str]:
         found |= {deck.title, deck.description, *deck.themes}
         for card in deck.cards:
             found |= {card.title, card.text, *card.options, *card.prompts, *card.themes}
+    for fmt in load_formats(ROOT / "formats").values():  # session formats are content in their own language too
+        found |= {fmt.title, fmt.description, fmt.script["start"], fmt.script["end"], *fmt.script["phases"].values()}
     return sorted((s for s in found if s), key=len, reverse=True)
 
 
