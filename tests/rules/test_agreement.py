@@ -100,9 +100,9 @@ def test_a_large_neutral_camp_with_equal_small_sides_is_not_polarised():
 
 def test_the_thresholds_are_exact_fractions_not_rounded_shares():
     assert (ag.STRONG_MIN, ag.MODERATE_MIN, ag.POLARISED_MIN) == (Fraction(3, 4), Fraction(3, 5), Fraction(7, 20))
-    # 0.399 and 0.401 of the voters: the reading follows the exact counts, never a rounded share.
-    assert ag.read([601, 399]).reading == ag.MODERATE
-    assert ag.read([599, 401]).reading == ag.POLARISED
+    # 60.1 % and 59.9 % both print as "60 %": the reading follows the exact counts, never a rounded share.
+    assert ag.read([601, 300, 99]).reading == ag.MODERATE
+    assert ag.read([599, 302, 99]).reading == ag.DIVIDED
 
 
 def test_no_votes_has_no_reading_and_a_single_vote_reads_strong():
