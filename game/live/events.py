@@ -20,9 +20,10 @@ from socketio import PubSubManager
 from game.extensions import get_db, socketio
 from game.live import limits, schemas
 from game.live.presence import Connection, presence
-from game.play import accounts, facilitation, rooms, submissions, turns
+from game.play import accounts, facilitation, live_views, rooms, submissions, turns
 from game.play.common import Outcome, PoolTimeout, busy, lost_race
 from game.rules.codes import screen_token
+from game.store.db import Database
 from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
 from game.rules.turns import Action
@@ -40,6 +41,11 @@ def watch_channel(code: str) -> str:
     return f"watch:{code}"
 
 
+def screen_channel(code: str) -> str:
+    """The room's big screens: their own view (no names, no roles, gated figures), never a team view."""
+    return f"screen:{code}"
+
+
 def facilitator_channel(code: str) -> str:
     """The room's dashboards only (not the big screen): comfort flags and new submissions."""
     return f"facilitate:{code}"
@@ -52,17 +58,29 @@ def _nobody_in(channel: str) -> bool:
     return not isinstance(manager, PubSubManager) and not manager.rooms.get("/", {}).get(channel)
 
 
-def publish(outcome: Outcome) -> None:
-    """Send each changed team's view to its players and to the room's facilitators and big screen."""
+def publish(outcome: Outcome, db: Database | None = None) -> None:
+    """Send each changed team's view to its players; the room's dashboards get it through the privacy
+    gate (game/rules/live_figures.py) and its big screens their own view (game/rules/screen_view.py)."""
+    by_room: dict[str, list[dict]] = {}
     for team_id, view in outcome.team_views.items():
         socketio.emit("state", {"team": view}, to=team_channel(team_id))
-        if not _nobody_in(watch_channel(view["room"]["code"])):
-            socketio.emit("team_progress", view, to=watch_channel(view["room"]["code"]))
+        by_room.setdefault(view["room"]["code"], []).append(view)
+    for code, views in by_room.items():
+        if not _nobody_in(watch_channel(code)):
+            for gated in live_views.watch_views(db or get_db(), code, views):
+                socketio.emit("team_progress", gated, to=watch_channel(code))
+        if not _nobody_in(screen_channel(code)):
+            socketio.emit("screen", live_views.screen_state(db or get_db(), code, presence.online_ids()), to=screen_channel(code))
     for team_id, (code, voted) in outcome.votes_cast.items():
         socketio.emit("voted", voted, to=team_channel(team_id))
         if not _nobody_in(watch_channel(code)):
             socketio.emit("voted", voted, to=watch_channel(code))
+        if not _nobody_in(screen_channel(code)):  # a count, never who
+            socketio.emit("screen_voted", {k: voted[k] for k in ("team_id", "version", "round", "phase", "votes_cast")},
+                          to=screen_channel(code))
     for code, event, payload in outcome.notices:
+        if event == "comfort":
+            payload = live_views.comfort_notice(db or get_db(), code, payload)
         socketio.emit(event, payload, to=facilitator_channel(code))
     # A moved or removed seat reconnects, so its tablet joins the right team (on whichever process).
     for player_id in set(outcome.moved_players) | outcome.removed_players:
@@ -174,8 +192,8 @@ def connect_screen(auth: dict) -> None:
             and hmac.compare_digest(screen_token(current_app.config["SECRET_KEY"], code), token)):
         emit("error", {"event": "connect", "code": "screen/invalid", "message": gettext("This screen link is not valid.")})
         return
-    join_room(watch_channel(code))
-    emit("overview", rooms.screen_overview(get_db(), code, presence.online_ids()))
+    join_room(screen_channel(code))
+    emit("screen", live_views.screen_state(get_db(), code, presence.online_ids()))
 
 
 @socketio.on("disconnect")
@@ -290,7 +308,7 @@ def record_decision(connection: Connection, p: schemas.RecordDecision) -> Outcom
 @handles("watch_room", schemas.WatchRoom, sender="facilitator")
 def watch_room(connection: Connection, p: schemas.WatchRoom) -> dict:
     """Sent by: the room's facilitator (dashboard). Reply: the overview; then `team_progress` per change."""
-    overview = rooms.room_overview(get_db(), connection.facilitator_id, p.code, presence.online_ids())
+    overview = live_views.dashboard_overview(get_db(), connection.facilitator_id, p.code, presence.online_ids())
     join_room(watch_channel(overview["room"]["code"]))
     join_room(facilitator_channel(overview["room"]["code"]))
     return {"ok": True, "overview": overview}

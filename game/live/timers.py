@@ -27,7 +27,7 @@ def expire_due(db: Database) -> int:
             log.info("timer of team %s not handled now: %s", team_id, exc.code)
             continue
         if result is not None:
-            publish(result)
+            publish(result, db)  # no app context in this background task
             changed += 1
     return changed
 

@@ -124,7 +124,9 @@ def dashboard(code: str):  # noqa: ANN201
         # Who is online now, so the first paint is right before the page's own connection reports in.
         from game.live.presence import presence
 
-        overview = rooms.room_overview(get_db(), g.facilitator_id, code, presence.online_ids())
+        from game.play.live_views import dashboard_overview  # every figure through the privacy gate
+
+        overview = dashboard_overview(get_db(), g.facilitator_id, code, presence.online_ids())
     except RuleViolation:
         abort(404)
     room_code = overview["room"]["code"]

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from game.extensions import get_db
 from game.i18n import use_room_language
-from game.play import rooms
+from game.play import live_views
 from game.rules.codes import display_join_code, normalise_join_code, screen_token
 from game.rules.errors import RuleViolation
 from game.web.facilitator import join_link
@@ -34,10 +34,10 @@ def show(code: str, token: str):  # noqa: ANN201
     if not hmac.compare_digest(screen_token(current_app.config["SECRET_KEY"], code).encode(), token[:64].encode("utf-8", "surrogatepass")):
         abort(404)
     try:
-        overview = rooms.screen_overview(get_db(), code)
+        state = live_views.screen_state(get_db(), code)  # no names, no roles, gated figures
     except RuleViolation:
         abort(404)
-    use_room_language(overview["room"].get("language"))  # the screen speaks to the room's players
+    use_room_language(state["room"].get("language"))  # the screen speaks to the room's players
     link = join_link(code)
-    return render_template("screen.html", overview=overview, code=code, token=token, link=link,
+    return render_template("screen.html", state=state, code=code, token=token, link=link,
                            display_code=display_join_code(code), qr=join_qr_svg(link))

@@ -1,5 +1,8 @@
-/* The big screen: join code and QR while people join; then the card, the vote counter, the reveal
-   (in plenary: where the tables diverge), the timer, and a team leaderboard. Read-only. */
+/* The big screen: the room's shared picture, read from the back of the room. The server sends its own
+   view (game/rules/screen_view.py): no names, no roles, and only figures the privacy gate released.
+   Join code and QR stay in a corner all session; plenary: the card, who has voted (counts), the result,
+   the discussion prompt; team pacing: every table's progress, the room's emerging picture, themes and
+   points; at the end: "Afgelopen", thanks and the headline results. */
 (function () {
   "use strict";
   const CFG = JSON.parse(document.getElementById("inzet-config").textContent);
@@ -8,17 +11,18 @@
   const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;  // texts from the gettext catalogues (i18n.js)
   const LABEL = { [PH.DRAW]: _("Next card"), [PH.VOTE]: _("Voting"), [PH.DISCUSS]: _("Discussing"), [PH.REVOTE]: _("Second vote"),
     [PH.DECIDE]: _("Deciding"), [PH.FINISHED]: _("Done") };
-  let room = CFG.overview.room;
-  const teams = new Map(CFG.overview.teams.map((t) => [t.team.id, t]));
+  let S = CFG.state;
   let deadline = null;
   const socket = io({ auth: { screen: CFG.token, code: CFG.code }, transports: ["websocket", "polling"], query: { lang: window.i18n.language } });
-  socket.on("overview", (o) => { room = o.room; o.teams.forEach((t) => teams.set(t.team.id, t)); render(); });
-  socket.on("team_progress", (v) => {
-    if (!window.teamViews.isNewer(teams.get(v.team.id), v)) return;
-    teams.set(v.team.id, v); room = Object.assign({}, room, { settings: v.settings, message: v.message, paused: v.paused }); render(); });
-  socket.on("voted", (d) => {  // a missed step is ignored here: the reveal brings the whole view
-    const known = teams.get(d.team_id), next = window.teamViews.withVotes(known, d);
-    if (next && next !== known) { teams.set(d.team_id, next); render(); }
+  socket.on("screen", (state) => { S = state; render(); });
+  socket.on("screen_voted", (d) => {  // a count for one table; a missed step waits for the next whole state
+    const t = S.tables.find((x) => x.id === d.team_id);
+    if (!t || d.version <= t.version || d.round !== t.round || d.phase !== t.phase) return;
+    t.version = d.version; t.votes_cast = d.votes_cast;
+    if (S.current && S.current.round === d.round) {
+      S.current.votes_cast = S.tables.filter((x) => x.round === d.round && x.votes_cast != null).reduce((n, x) => n + x.votes_cast, 0);
+    }
+    render();
   });
 
   setInterval(() => {
@@ -29,89 +33,145 @@
     el.classList.toggle("low", left <= 10);
   }, 500);
 
+  const mark = (card, value) => (card.kind === "dilemma" ? String.fromCharCode(64 + value) : String(value));
+  const label = (card, value) => { const c = card.choices.find((x) => x.value === value); return c ? c.label : ""; };
+
   function render() {
-    const all = Array.from(teams.values());
-    const players = all.reduce((n, t) => n + t.players.filter((p) => !p.observer).length, 0);
-    const started = all.some((t) => t.rounds_done > 0 || t.phase !== PH.DRAW);
-    document.getElementById("join-panel").hidden = started;
+    const room = S.room;
+    document.getElementById("join-panel").hidden = S.started || S.finished;
+    document.getElementById("corner-join").hidden = !(S.started && !S.finished);
     document.getElementById("joined-count").textContent = _("%(players)s at %(tables)s", {
-      players: ngettext("%(num)s player", "%(num)s players", players), tables: ngettext("%(num)s table", "%(num)s tables", all.length) });
-    const timed = all.filter((t) => t.seconds_left != null && !t.paused);
-    deadline = timed.length ? Date.now() + Math.min(...timed.map((t) => t.seconds_left)) * 1000 : null;
-    const stage = document.getElementById("stage");
-    const message = room.message ? `<p class="screen-message">${esc(room.message)}</p>` : "";
-    const pause = room.paused ? `<p class="screen-message">${_("Break")}</p>` : "";
-    stage.innerHTML = pause + message + (started ? (room.settings.pacing === "plenary" ? plenary(all) : tiles(all)) : lobby(all));
-    leaderboard(all, started);
+      players: ngettext("%(num)s player", "%(num)s players", S.player_count), tables: ngettext("%(num)s table", "%(num)s tables", S.tables.length) });
+    const timed = S.tables.filter((t) => t.seconds_left != null && !t.paused);
+    deadline = timed.length && !S.finished ? Date.now() + Math.min(...timed.map((t) => t.seconds_left)) * 1000 : null;
+    const notes = (room.paused ? `<p class="screen-message">${_("Break")}</p>` : "") + (room.message ? `<p class="screen-message">${esc(room.message)}</p>` : "");
+    let stage, side;
+    if (S.finished) { stage = ending(); side = leaderboard(); }
+    else if (!S.started) { stage = lobby(); side = ""; }
+    else if (room.pacing === "plenary") { stage = plenary(); side = progress() + leaderboard(); }
+    else { stage = tables() + picture(); side = themes() + leaderboard(); }
+    document.getElementById("stage").innerHTML = notes + stage;
+    document.getElementById("side").innerHTML = side;
+    document.getElementById("side").hidden = !side;
     // Bar widths via the CSSOM: the Content-Security-Policy forbids inline style attributes.
     document.querySelectorAll("[data-pct]").forEach((el) => { el.style.width = el.dataset.pct + "%"; });
   }
 
-  function plenary(all) {
-    const current = all.filter((t) => t.card).sort((a, b) => b.round - a.round)[0];
-    if (!current) return `<p class="vote-meter">${_("The next card is coming…")}</p>${tiles(all)}`;
-    const same = all.filter((t) => t.card && t.round === current.round);
-    const voting = same.filter((t) => t.phase === PH.VOTE || t.phase === PH.REVOTE);
-    let html = `<article class="card card-${current.card.kind}"><span class="kind">${current.card.kind === "dilemma" ? _("Dilemma") : _("Statement")} · ${_("card %(n)s of %(total)s", { n: current.round, total: current.cards_total })}</span>
-      <h2 lang="${esc(room.language)}">${esc(current.card.title)}</h2><p class="card-text" lang="${esc(room.language)}">${esc(current.card.text)}</p></article>`;
-    if (voting.length) {
-      const cast = voting.reduce((n, t) => n + t.votes_cast, 0), needed = voting.reduce((n, t) => n + t.votes_needed, 0);
-      html += `<p class="vote-meter">${_("%(cast)s of %(needed)s have voted", { cast: `<strong>${cast}</strong>`, needed: needed })}</p>`;
+  function lobby() {
+    // While people join: how many sit at each table (no names, nothing about votes exists yet).
+    return `<div class="tiles lobby">${S.tables.map((t) => `<div class="tile"><h3>${esc(t.name)}</h3>
+      <p class="big-num">${ngettext("%(num)s player", "%(num)s players", t.seated)}</p></div>`).join("")}</div>`;
+  }
+
+  function cardBlock(card, round, total) {
+    return `<article class="card card-${card.kind}" data-testid="screen-card"><span class="kind">${card.kind === "dilemma" ? _("Dilemma") : _("Statement")} · ${_("card %(n)s of %(total)s", { n: round, total: total })}</span>
+      <h2 lang="${esc(S.room.language)}">${esc(card.title)}</h2><p class="card-text" lang="${esc(S.room.language)}">${esc(card.text)}</p></article>`;
+  }
+
+  function plenary() {
+    const cur = S.current;
+    const last = S.cards.length ? S.cards[S.cards.length - 1] : null;
+    if (!cur && !last) return `<p class="vote-meter">${_("The next card is coming…")}</p>`;
+    const round = cur ? cur.round : last.round;
+    const card = cur ? cur.card : last.card;
+    const entry = S.cards.find((c) => c.round === round);
+    let html = cardBlock(card, round, S.room.cards_total);
+    if (cur && cur.voting_tables) {
+      const pct = cur.votes_needed ? Math.round((100 * cur.votes_cast) / cur.votes_needed) : 0;
+      html += `<div class="vote-meter" data-testid="vote-meter"><p>${cur.ballot === 2 ? _("Second vote") + " · " : ""}${_("%(cast)s of %(needed)s have voted", { cast: `<strong>${cur.votes_cast}</strong>`, needed: cur.votes_needed })}</p>
+        <span class="meter" aria-hidden="true"><span class="meter-fill" data-pct="${pct}"></span></span></div>`;
+    } else if (entry && (entry.first || entry.second)) {
+      html += result(entry.card, entry.second || entry.first, entry.second ? _("After the discussion") : _("The room's vote"));
+      if (entry.second && entry.first) html += `<p class="muted before">${_("Before the discussion")}: ${summary(entry.card, entry.first.room)}</p>`;
+    } else if (cur && cur.phases.some((p) => p !== PH.VOTE && p !== PH.REVOTE)) {
+      html += `<p class="vote-meter">${_("The result appears when every table has voted.")}</p>`;
     }
-    const revealed = same.filter((t) => t.distribution);
-    if (revealed.length) html += diverge(current.card, revealed);
+    if (cur && cur.card.prompts.length && cur.phases.every((p) => p === PH.DISCUSS || p === PH.DECIDE)) {
+      html += `<section class="prompts" data-testid="screen-prompt"><h2>${_("Discuss")}</h2><ul>${cur.card.prompts.map((p) => `<li lang="${esc(S.room.language)}">${esc(p)}</li>`).join("")}</ul></section>`;
+    }
     return html;
   }
 
-  function diverge(card, revealed) {
-    // Where the tables diverge: one stacked bar per team, a segment per option (share of that team's
-    // votes; the second vote where there was one). Counts only, never who.
-    const mark = (c) => (card.kind === "dilemma" ? String.fromCharCode(64 + c.value) : String(c.value));
-    const legend = card.choices.map((c) => `<li><span class="swatch seg-${c.value}" aria-hidden="true"></span><strong>${mark(c)}</strong> ${esc(c.label)}</li>`).join("");
-    const rows = revealed.map((t) => {
-      const dist = t.distribution2 || t.distribution;
-      const total = dist.reduce((n, d) => n + d.count, 0);
-      const shares = card.choices.map((c) => {
-        const d = dist.find((x) => x.value === c.value);
-        return { c: c, pct: total ? Math.round((100 * (d ? d.count : 0)) / total) : 0 };
-      });
-      const segments = shares.filter((x) => x.pct > 0).map((x) =>
-        `<span class="seg seg-${x.c.value}" data-pct="${x.pct}" aria-hidden="true">${x.pct >= 9 ? `${mark(x.c)} ${x.pct}%` : ""}</span>`).join("");
-      const spoken = shares.map((x) => `${mark(x.c)}: ${x.pct}%`).join(", ");
-      return `<tr><th scope="row">${esc(t.team.name)}${t.distribution2 ? `<span class="ballot">${_("after the discussion")}</span>` : ""}</th>
-        <td class="stack-cell"><span class="stack">${segments}</span><span class="sr-only">${spoken}</span></td>
-        <td class="num">${ngettext("%(num)s vote", "%(num)s votes", total)}</td></tr>`;
-    }).join("");
-    return `<section class="diverge-block" aria-labelledby="diverge-title"><h2 id="diverge-title">${_("Where the tables differ")}</h2>
-      <ul class="legend legend-${card.kind}">${legend}</ul>
-      <table class="diverge diverge-${card.kind}"><caption class="sr-only">${_("Distribution of the votes per table")}</caption>
-      <thead class="sr-only"><tr><th scope="col">${_("Table")}</th><th scope="col">${_("Distribution")}</th><th scope="col">${_("Votes")}</th></tr></thead>
-      <tbody>${rows}</tbody></table></section>`;
+  function summary(card, r) {
+    if (!r) return _("not shown (fewer than %(n)s votes)", { n: S.room.min_group });
+    if (r.unanimous) return _("everyone agreed: %(choice)s", { choice: `${mark(card, r.leader)} ${esc(label(card, r.leader))}` });
+    return card.choices.map((c, i) => `${mark(card, c.value)} ${Math.round((100 * r.counts[i]) / r.n)}%`).join(" · ");
   }
 
-  function tiles(all) {
-    return `<div class="tiles">${all.map((t) => `<div class="tile"><h3>${esc(t.team.name)}</h3>
-      <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span>
-      <p>${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })}${t.phase === PH.VOTE || t.phase === PH.REVOTE ? ` · ${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}` : ""}</p>
-      ${t.card && t.phase !== PH.FINISHED ? `<p class="muted">${esc(t.card.title)}</p>` : ""}</div>`).join("")}</div>`;
+  function bar(card, r, big) {
+    if (r.unanimous) {
+      return `<p class="agreed${big ? " agreed-big" : ""}">${_("Everyone agreed")}: <strong>${mark(card, r.leader)}</strong> ${esc(label(card, r.leader))}</p>`;
+    }
+    const segs = card.choices.map((c, i) => ({ c: c, pct: Math.round((100 * r.counts[i]) / r.n) })).filter((x) => x.pct > 0);
+    return `<span class="stack${big ? " stack-big" : ""}">${segs.map((x) => `<span class="seg seg-${x.c.value}" data-pct="${x.pct}" aria-hidden="true">${x.pct >= 8 ? `${mark(card, x.c.value)} ${x.pct}%` : ""}</span>`).join("")}</span>
+      <span class="sr-only">${segs.map((x) => `${mark(card, x.c.value)}: ${x.pct}%`).join(", ")}</span>`;
   }
 
-  function lobby(all) {
-    // While people join: who sits at which table (names only; nothing about votes exists yet).
-    return `<div class="tiles lobby">${all.map((t) => {
-      const seated = t.players.filter((p) => !p.observer);
-      return `<div class="tile"><h3>${esc(t.team.name)}</h3><p>${ngettext("%(num)s player", "%(num)s players", seated.length)}</p>
-        <p class="muted names">${seated.map((p) => esc(p.name)).join(" · ")}</p></div>`;
+  function result(card, res, title) {
+    const legend = card.choices.map((c) => `<li><span class="swatch seg-${c.value}" aria-hidden="true"></span><strong>${mark(card, c.value)}</strong> ${esc(c.label)}</li>`).join("");
+    const room = res.room ? bar(card, res.room, true) : `<p class="withheld" data-testid="withheld">${_("Not shown: fewer than %(n)s votes, or a table too small to stay anonymous.", { n: S.room.min_group })}</p>`;
+    const names = new Map(S.tables.map((t) => [t.id, t.name]));
+    const rows = res.tables.map((t) => `<tr><th scope="row">${esc(names.get(t.team_id))}</th><td class="stack-cell">${bar(card, t, false)}</td></tr>`).join("");
+    const hidden = S.tables.filter((t) => t.seated && !res.tables.some((x) => x.team_id === t.id)).length;
+    return `<section class="diverge-block result diverge-${card.kind}" data-testid="screen-result" aria-labelledby="result-title"><h2 id="result-title">${title}</h2>
+      <ul class="legend legend-${card.kind}">${legend}</ul>${room}
+      ${rows ? `<h3>${res.agree === true ? _("The tables agree") : res.agree === false ? _("Where the tables differ") : _("Per table")}</h3>
+      <table class="diverge diverge-${card.kind}"><caption class="sr-only">${_("Distribution of the votes per table")}</caption><tbody>${rows}</tbody></table>` : ""}
+      ${hidden ? `<p class="muted">${ngettext("%(num)s table is not shown on its own (too few players to stay anonymous).", "%(num)s tables are not shown on their own (too few players to stay anonymous).", hidden)}</p>` : ""}</section>`;
+  }
+
+  function progress() {
+    return `<section class="side-block"><h2>${_("Tables")}</h2><ul class="table-list">${S.tables.map((t) => `<li><span>${esc(t.name)}</span>
+      <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span>${t.votes_cast != null ? `<span class="count">${t.votes_cast}/${t.votes_needed}</span>` : ""}</li>`).join("")}</ul></section>`;
+  }
+
+  function tables() {
+    return `<div class="tiles progress-tiles" data-testid="screen-tables">${S.tables.map((t) => {
+      const pct = t.cards_total ? Math.round((100 * t.rounds_done) / t.cards_total) : 0;
+      return `<div class="tile"><h3>${esc(t.name)} <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span></h3>
+        <p>${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })}${t.votes_cast != null ? ` · <strong>${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}</strong>` : ""}</p>
+        <span class="meter" aria-hidden="true"><span class="meter-fill" data-pct="${pct}"></span></span>
+        ${t.card_title ? `<p class="muted tile-card" lang="${esc(S.room.language)}">${esc(t.card_title)}</p>` : ""}</div>`;
     }).join("")}</div>`;
   }
 
-  function leaderboard(all, started) {
-    const el = document.getElementById("leaderboard");
-    if (!room.settings.points || !started) { el.hidden = true; return; }
-    el.hidden = false;
-    const ranked = all.slice().sort((a, b) => (b.points || 0) - (a.points || 0));
-    el.innerHTML = `<h2 id="lb-title">${_("Tables")}</h2><ol>${ranked.map((t) => `<li><span>${esc(t.team.name)}</span><strong>${t.points || 0}</strong></li>`).join("")}</ol>
-      <p class="muted">${_("Points for good predictions, helpful arguments and decisions with an action.")}</p>`;
+  function picture() {
+    const final = S.cards.filter((c) => c.first);
+    const open = S.cards.length - final.length;
+    const rows = final.map((c) => {
+      const res = c.second || c.first;
+      const tag = res.agree === true ? `<span class="tag agree">${_("tables agree")}</span>` : res.agree === false ? `<span class="tag differ">${_("tables differ")}</span>` : "";
+      return `<li><div class="pic-head"><strong lang="${esc(S.room.language)}">${esc(c.card.title)}</strong>${tag}</div>
+        ${res.room ? bar(c.card, res.room, false) : `<p class="withheld">${_("not shown (fewer than %(n)s votes)", { n: S.room.min_group })}</p>`}</li>`;
+    }).join("");
+    return `<section class="diverge-block picture" data-testid="screen-picture" aria-labelledby="picture-title"><h2 id="picture-title">${_("The room so far")}</h2>
+      ${rows ? `<ul class="picture-list">${rows}</ul>` : `<p class="muted">${_("A card appears here once every table has voted on it.")}</p>`}
+      ${open ? `<p class="muted">${ngettext("%(num)s more card is still being played at some tables.", "%(num)s more cards are still being played at some tables.", open)}</p>` : ""}</section>`;
+  }
+
+  function themes() {
+    const all = S.room.themes || [];
+    if (!all.length) return "";
+    const done = new Set(S.themes_covered);
+    return `<section class="side-block"><h2>${_("Themes so far")}</h2><ul class="theme-chips">${all.map((th) =>
+      `<li class="${done.has(th) ? "done" : ""}">${done.has(th) ? "✓ " : ""}${esc(th)}</li>`).join("")}</ul></section>`;
+  }
+
+  function leaderboard() {
+    if (!S.room.points || !S.started) return "";
+    const ranked = S.tables.filter((t) => t.points != null).sort((a, b) => b.points - a.points);
+    if (!ranked.length) return "";
+    return `<section class="side-block leaderboard"><h2>${_("Points")}</h2><ol>${ranked.map((t) => `<li><span>${esc(t.name)}</span><strong>${t.points}</strong></li>`).join("")}</ol>
+      <p class="muted">${_("Points for good predictions, helpful arguments and decisions with an action.")}</p></section>`;
+  }
+
+  function ending() {
+    const h = S.headlines || { agreed: [], divided: [], decisions: 0, actions: 0 };
+    const item = (r) => `<li><strong lang="${esc(S.room.language)}">${esc(r.title)}</strong><span>${summary(r.card, r)}</span></li>`;
+    return `<section class="ending" data-testid="screen-end"><h1>${_("Finished")}</h1><p class="thanks">${_("Thank you for playing and for the conversation.")}</p>
+      <p class="big-num">${ngettext("%(num)s decision", "%(num)s decisions", h.decisions)} · ${ngettext("%(num)s follow-up action", "%(num)s follow-up actions", h.actions)}</p>
+      ${h.agreed.length ? `<div class="headlines"><section><h2>${_("Where the room agreed most")}</h2><ol>${h.agreed.map(item).join("")}</ol></section>
+      ${h.divided.length ? `<section><h2>${_("Where opinions differed most")}</h2><ol>${h.divided.map(item).join("")}</ol></section>` : ""}</div>` : ""}</section>`;
   }
 
   render();

@@ -273,7 +273,7 @@ def screen_conn(world, connect):
     from flask_socketio import SocketIOTestClient
 
     sio = socketio.test_client(world.app, auth={"code": world.code_a, "screen": screen_token(world.app.config["SECRET_KEY"], world.code_a)})
-    assert isinstance(sio, SocketIOTestClient) and any(m["name"] == "overview" for m in sio.get_received())
+    assert isinstance(sio, SocketIOTestClient) and any(m["name"] == "screen" for m in sio.get_received())
     from tests.security.conftest import Conn
 
     yield Conn(sio, SCREEN)

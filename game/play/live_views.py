@@ -1,0 +1,81 @@
+"""Read models for the room's dashboards and big screen: loaded here, released through the privacy gate."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from game.decks import card_from_data
+from game.play import rooms
+from game.rules.live_figures import comfort_view, gate_overview, min_group_of, released_teams, watch_view
+from game.rules.screen_view import screen_view
+from game.rules.views import card_view
+from game.store.db import Database
+from game.store.models import PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord
+
+
+def dashboard_overview(db: Database, facilitator_id: int, typed_code: str, online: frozenset[int] = frozenset()) -> dict:
+    """The facilitator's overview (players by name, who voted) with every figure gated."""
+    return gate_overview(rooms.room_overview(db, facilitator_id, typed_code, online))
+
+
+def screen_state(db: Database, typed_code: str, online: frozenset[int] = frozenset()) -> dict:
+    """The big screen's whole state: no names, no roles, gated figures (game/rules/screen_view.py)."""
+    overview = rooms.screen_overview(db, typed_code, online)
+    with db.transaction() as session:
+        room = session.scalar(select(RoomRecord).where(RoomRecord.code == overview["room"]["code"]))
+        history = _history(session, room)
+    return screen_view(overview, history)
+
+
+def _history(session, room: RoomRecord) -> dict[int, dict]:  # noqa: ANN001
+    """Every revealed ballot of the room: round -> card and the counts per team (never who)."""
+    rows = session.execute(
+        select(RoundRecord.id, RoundRecord.team_id, RoundRecord.number, RoundRecord.revealed_at,
+               RoundRecord.revote_revealed_at, RoomCardRecord.card)
+        .join(TeamRecord, TeamRecord.id == RoundRecord.team_id)
+        .join(RoomCardRecord, RoomCardRecord.id == RoundRecord.room_card_id)
+        .where(TeamRecord.room_id == room.id, RoundRecord.revealed_at.is_not(None))).all()
+    if not rows:
+        return {}
+    votes = session.execute(select(VoteRecord.round_id, VoteRecord.ballot, VoteRecord.choice)
+                            .where(VoteRecord.round_id.in_([r.id for r in rows]))).all()
+    tally = Counter((v.round_id, v.ballot, v.choice) for v in votes)
+    history: dict[int, dict] = {}
+    for r in rows:
+        card = card_from_data(r.card)
+        entry = history.setdefault(r.number, {"card": card_view(card, room.language), "first": {}, "second": {}})
+        entry["first"][r.team_id] = [tally[(r.id, 1, c)] for c in card.choices()]
+        if r.revote_revealed_at is not None:
+            entry["second"][r.team_id] = [tally[(r.id, 2, c)] for c in card.choices()]
+    return history
+
+
+def team_sizes_of_room(db: Database, code: str) -> dict[int, int]:
+    """Seated voters per team (observers and removed seats excluded), for the gate's complement rule."""
+    with db.transaction() as session:
+        room = session.scalar(select(RoomRecord).where(RoomRecord.code == code))
+        if room is None:
+            return {}
+        sizes = {t.id: 0 for t in room.teams}
+        for team_id in session.scalars(select(PlayerRecord.team_id).where(
+                PlayerRecord.room_id == room.id, PlayerRecord.observer.is_(False), PlayerRecord.removed_at.is_(None))):
+            sizes[team_id] = sizes.get(team_id, 0) + 1
+        return sizes
+
+
+def watch_views(db: Database, code: str, views: list[dict]) -> list[dict]:
+    """Changed team views as the room's dashboards may receive them."""
+    if not views:
+        return []
+    shown = released_teams(team_sizes_of_room(db, code), min_group_of(views[0]))
+    return [watch_view(v, v["team"]["id"] in shown) for v in views]
+
+
+def comfort_notice(db: Database, code: str, entry: dict) -> dict:
+    """A team's comfort counts for the dashboards, through the gate."""
+    with db.transaction() as session:
+        room = session.scalar(select(RoomRecord).where(RoomRecord.code == code))
+        min_group = min_group_of({"settings": room.settings or {}}) if room else 5
+    shown = released_teams(team_sizes_of_room(db, code), min_group)
+    return comfort_view(entry, min_group, entry["team_id"] in shown)

@@ -1,0 +1,77 @@
+"""The live surfaces' figures (dashboard, big screen, `watch` channel), each released through the privacy gate.
+
+A team's own tablets see the team's distribution at the reveal (the physical game does too); everyone
+else sees a team's figures only when the team may be shown on its own. Which teams may: the room's
+seated voters per team go through complementary suppression (game/rules/privacy.py `suppress`), so a
+room total shown anywhere (the big screen, the report) minus the shown teams never leaves a small team.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from game.rules.alerts import comfort_alerts, team_alerts
+from game.rules.privacy import release_count, release_group, suppress
+
+FIGURE_KEYS = ("distribution", "distribution2")
+
+
+def team_sizes(views: Iterable[dict]) -> dict[int, int]:
+    """Seated voters (observers excluded) per team, from the teams' views."""
+    return {v["team"]["id"]: sum(1 for p in v["players"] if not p.get("observer")) for v in views}
+
+
+def released_teams(sizes: Mapping[int, int], min_group: int) -> frozenset[int]:
+    """The teams whose figures may appear outside the team: large enough, and not the complement of a
+    small rest (a team of 5 beside a team of 1 is withheld too, or the room total would give the 1 away)."""
+    return frozenset(suppress(sizes, min_group).shown)
+
+
+def min_group_of(view: dict) -> int:
+    return int(view.get("settings", {}).get("min_group") or 5)
+
+
+def gated_distribution(dist: list[dict] | None, min_group: int, released: bool) -> tuple[list[dict] | None, bool]:
+    """A team's distribution for viewers outside the team: (the counts or None, unanimous)."""
+    if not dist or not released:
+        return None, False
+    result = release_group([d["count"] for d in dist], min_group)
+    if result is None:
+        return None, False
+    return [{"value": d["value"], "count": d["count"]} for d in dist], result.unanimous
+
+
+def watch_view(view: dict, released: bool) -> dict:
+    """A team's view for the room's dashboards: who voted as before; the distributions, predictions and
+    points only through the gate; the alerts recomputed from what is left."""
+    min_group = min_group_of(view)
+    out = dict(view)
+    for key in FIGURE_KEYS:
+        out[key], out[key + "_unanimous"] = gated_distribution(view.get(key), min_group, released)
+    out["withheld"] = any(view.get(k) for k in FIGURE_KEYS) and not any(out[k] for k in FIGURE_KEYS)
+    pred = view.get("predictions")
+    count = release_count(pred["right"], pred["made"], min_group) if pred and released and out["distribution"] else None
+    out["predictions"] = {**pred, "right": count[0]} if count else None
+    # Points grow by 2 per right prediction: a small team's points would count its right predictions.
+    out["points"] = view.get("points") if released else None
+    out["alerts"] = team_alerts(out)
+    return out
+
+
+def comfort_view(entry: dict, min_group: int, released: bool) -> dict:
+    """'Can you live with it?' of one team for the dashboard: a round's count only when at least
+    `min_group` answered and the team may be shown; the totals over the shown rounds only."""
+    rounds = [r for r in entry.get("rounds", []) if released and release_count(r["low"], r["answered"], min_group)]
+    flags = {"rounds": rounds, "answered": sum(r["answered"] for r in rounds), "low": sum(r["low"] for r in rounds)}
+    withheld = sum(1 for r in entry.get("rounds", []) if r not in rounds)
+    return {"team_id": entry["team_id"], **flags, "withheld": withheld, "alerts": comfort_alerts(flags)}
+
+
+def gate_overview(overview: dict) -> dict:
+    """The facilitator's overview with every team and comfort figure through the gate."""
+    teams = overview["teams"]
+    min_group = min_group_of({"settings": overview["room"].get("settings", {})})
+    shown = released_teams(team_sizes(teams), min_group)
+    result = {**overview, "teams": [watch_view(v, v["team"]["id"] in shown) for v in teams]}
+    if "comfort" in overview:
+        result["comfort"] = [comfort_view(c, min_group, c["team_id"] in shown) for c in overview["comfort"]]
+    return result
