@@ -17,9 +17,11 @@ from game.report import model as rm
 from game.report.load import RoomData
 from game.report.note import decision_note
 from game.report.perceptions import perceptions
-from game.report.tally import camp_label, group_of, tally
+from game.report.tally import camp_label, tally
+from game.report.tally import group_of as released_group
 from game.report.text import strings
-from game.rules import agreement, privacy
+from game.report.groups import card_groups
+from game.rules import agreement, privacy, role_groups
 from game.rules.cards import SCALE_LABELS
 from game.rules.kinds import KindDefinition, kind_of
 
@@ -51,7 +53,10 @@ def build_report(data: RoomData, previous: RoomData | None = None, options: Repo
     session_date = (data.ended_at or data.created_at).date()
     teams = dict(data.teams)
     index = _Index(data)
-    cards = [_card(data, index, rc_id, pos, raw, teams, min_group, language) for rc_id, pos, raw in data.cards]
+    configured = data.settings.get("role_groups") or None
+    group_of = role_groups.group_of_roles(sorted({r for r, _ in data.players.values()} | set(data.roles)), configured,
+                                          data.language)
+    cards = [_card(data, index, rc_id, pos, raw, teams, min_group, language, group_of) for rc_id, pos, raw in data.cards]
     played = [c for c in cards if c.rounds > 0 or c.votes_total]
     participants = {p: data.players[p] for p in data.participant_ids if p in data.players}
     actions = _actions(data, teams, options.action_status)
@@ -87,6 +92,7 @@ def build_report(data: RoomData, previous: RoomData | None = None, options: Repo
                      for s in data.submissions],
         comparison=comparison,
         note=rm.DecisionNote([], [], [], [], [], 0),
+        role_groups=_group_definitions(data.roles, group_of),
     )
     report.note = decision_note(report, strings(language))
     return report
@@ -122,7 +128,7 @@ class _Index:
 
 
 def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, teams: dict[int, str], min_group: int,
-          language: str) -> rm.CardResult:
+          language: str, group_of: dict[str, str] | None = None) -> rm.CardResult:
     card = card_from_data(raw)
     kind = kind_of(card)
     choices = [rm.Choice(v, mark, label) for v, mark, label in
@@ -142,8 +148,10 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
     comfort_scores = [score for rid in round_ids for score in index.comfort.get(rid, [])]
     comfort = privacy.release_count(sum(s <= LOW_COMFORT_MAX for s in comfort_scores), len(comfort_scores), min_group) \
         if comfort_scores else None
+    group_of = group_of or {}
     voters = {p: (data.players[p][0], teams[team_of_round[v.round_id]], v.choice)
               for p, v in first.items() if p in data.players}
+    breakdowns = _breakdowns(kind, choices, voters, min_group, group_of)
     return rm.CardResult(
         key=card.key, position=position, kind=kind.name, title=card.title, text=card.text, themes=list(card.themes),
         rounds=sum(not r.skipped for r in rounds), choices=choices,
@@ -154,9 +162,10 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         teams=team_rows,
         decision_groups=_decision_groups(team_rows),
         arguments=quotes,
-        breakdowns=_breakdowns(kind, choices, voters, min_group),
+        breakdowns=breakdowns,
         comfort=rm.Comfort(answers=comfort[1], low=comfort[0], low_max=LOW_COMFORT_MAX) if comfort else None,
         comfort_withheld=bool(comfort_scores) and comfort is None,
+        groups=card_groups(kind, choices, breakdowns["role_group"], first, group_of, data, min_group) if first else None,
     )
 
 
@@ -257,15 +266,19 @@ def _card_arguments(kind: KindDefinition, arguments: list, label_of: dict) -> li
     return picked + pool
 
 
-def _breakdowns(kind: KindDefinition, choices: list[rm.Choice], voters: dict, min_group: int) -> dict[str, rm.Breakdown]:
-    """Role and team breakdowns of one card's first votes (voter -> (role, team, choice)), through the gate."""
+def _breakdowns(kind: KindDefinition, choices: list[rm.Choice], voters: dict, min_group: int,
+                group_of: dict[str, str]) -> dict[str, rm.Breakdown]:
+    """Role-group, team and role breakdowns of one card's first votes (voter -> (role, team, choice)), through
+    the gate; in that order of precedence when two together would isolate too few people."""
     values = [c.value for c in choices]
-    dimensions = {"role": {p: r for p, (r, _, _) in voters.items()}, "team": {p: t for p, (_, t, _) in voters.items()}}
+    dimensions = {"role_group": {p: group_of.get(r, r) for p, (r, _, _) in voters.items()},
+                  "team": {p: t for p, (_, t, _) in voters.items()},
+                  "role": {p: r for p, (r, _, _) in voters.items()}}
     released = privacy.release_breakdowns(dimensions, {p: c for p, (_, _, c) in voters.items()}, values, min_group)
     result = {}
     for name in dimensions:
         b = released[name]
-        groups = [group_of(kind, choices, g) for g in b.groups]
+        groups = [released_group(kind, choices, g) for g in b.groups]
         result[name] = rm.Breakdown(shown=bool(groups), groups=groups, note=b.note,
                                     difference=_groups_difference(kind, groups))
     return result
@@ -280,6 +293,13 @@ def _groups_difference(kind: KindDefinition, groups: list[rm.Group]) -> rm.Diffe
     top = overall.index(max(overall))
     d = agreement.groups_difference([kind.camp_counts(g.counts)[top] for g in groups], totals)
     return rm.Difference(d.test, d.p, d.beyond_chance) if d else None
+
+
+def _group_definitions(roles: list[str], group_of: dict[str, str]) -> list[rm.RoleGroupDef]:
+    groups: dict[str, list[str]] = {}
+    for role in roles:
+        groups.setdefault(group_of.get(role, role), []).append(role)
+    return [rm.RoleGroupDef(name, members) for name, members in groups.items()]
 
 
 def _comfort_summary(played: list[rm.CardResult], min_group: int) -> dict:
@@ -312,5 +332,7 @@ def _actions(data: RoomData, teams: dict[int, str], statuses: dict[int, str] | N
 def _previous_cards(previous: RoomData, min_group: int, language: str) -> dict[str, rm.CardResult]:
     index = _Index(previous)
     teams = dict(previous.teams)
-    cards = (_card(previous, index, rc, pos, raw, teams, min_group, language) for rc, pos, raw in previous.cards)
+    group_of = role_groups.group_of_roles(sorted({r for r, _ in previous.players.values()} | set(previous.roles)),
+                                          previous.settings.get("role_groups") or None, previous.language)
+    cards = (_card(previous, index, rc, pos, raw, teams, min_group, language, group_of) for rc, pos, raw in previous.cards)
     return {c.key: c for c in cards if c.rounds}

@@ -99,6 +99,7 @@ class RoomData:
     decisions: list[Decision] = field(default_factory=list)
     comfort: list[Comfort] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)        # the room's settings (game/rules/settings.py)
 
 
 def load_room(session: Session, room: RoomRecord) -> RoomData:
@@ -141,5 +142,5 @@ def load_room(session: Session, room: RoomRecord) -> RoomData:
         deck_title=room.deck.title, created_at=room.created_at, ended_at=room.ended_at, is_open=room.is_open,
         roles=list(room.roles), cards_total=room.cards_total, teams=[(t.id, t.name) for t in teams],
         players=players, participant_ids=participant_ids, cards=cards, rounds=rounds, votes=votes, arguments=arguments,
-        decisions=decisions, comfort=comfort, submissions=submissions,
+        decisions=decisions, comfort=comfort, submissions=submissions, settings=dict(room.settings or {}),
     )

@@ -133,6 +133,29 @@ class Breakdown:
 
 
 @dataclass
+class GroupLean:
+    """One role group on one card: how it voted, and what it expected its team's majority to be."""
+
+    group: str
+    other: bool
+    n: int
+    lean: Reading | None       # the group's own votes (its largest camp)
+    unanimous: bool
+    expected: Reading | None   # the group's predictions of the team majority (None: too few predicted)
+    expected_n: int
+
+
+@dataclass
+class CardGroups:
+    """How the role groups see one card: the page an MT reads first."""
+
+    groups: list[GroupLean]
+    same_lean: bool | None     # every shown group leans to the same camp (None: fewer than two groups shown)
+    difference: Difference | None
+    note: str | None           # why fewer groups are shown (the privacy gate's note)
+
+
+@dataclass
 class Comfort:
     answers: int
     low: int
@@ -159,6 +182,7 @@ class CardResult:
     breakdowns: dict[str, Breakdown]
     comfort: Comfort | None
     comfort_withheld: bool          # answers exist but too few to show
+    groups: CardGroups | None = None   # the role groups' view (None: no first votes)
     place: str | None = None        # where the decision note puts the card: agree, decide, moved (or None)
 
     @property
@@ -196,6 +220,16 @@ class NoteCard:
 
 
 @dataclass
+class GroupsNoteCard:
+    """A card where the role groups lean different ways (or all the same way), in words."""
+
+    card: str
+    position: int
+    title: str
+    leans: list[str]       # "Leiding: 8 van 12 kozen A", one per group
+
+
+@dataclass
 class OwnerActions:
     owner: str
     actions: list[Action]
@@ -211,7 +245,14 @@ class DecisionNote:
     actions_by_owner: list[OwnerActions]
     rest: list[NoteCard]   # every other card, one line each (the appendix)
     max_per_list: int
+    groups_differ: list[GroupsNoteCard] = field(default_factory=list)   # role groups lean different ways
+    groups_share: list[GroupsNoteCard] = field(default_factory=list)    # every role group leans the same way
 
+
+@dataclass
+class RoleGroupDef:
+    name: str
+    roles: list[str]
 
 @dataclass
 class RoomInfo:
@@ -288,6 +329,7 @@ class Report:
     submissions: list[dict]
     comparison: Comparison | None
     note: DecisionNote
+    role_groups: list[RoleGroupDef] = field(default_factory=list)
 
     def card(self, key: str) -> CardResult:
         return next(c for c in self.cards if c.key == key)

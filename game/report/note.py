@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from game.report import model as rm
+from game.report.groups import lean_text
 from game.rules import agreement
 from game.rules.kinds import kind_of
 
@@ -32,10 +33,14 @@ def headline(card: rm.CardResult, t: dict) -> str:
         return t["everyone_chose"].format(choice=a.top_label)
     if kind_of(card.kind).is_scale:
         return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
-    text = t["count_chose"].format(count=a.top_count, total=a.total, choice=a.top_label)
+    text = t["count_chose"].format(count=a.top_count, total=a.total, choice=_short(a.top_label))
     if a.tied:
         text += " " + t["tied_note"]
     return text
+
+
+def _short(label: str, limit: int = 80) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def moves_text(card: rm.CardResult, t: dict) -> str:
@@ -43,7 +48,8 @@ def moves_text(card: rm.CardResult, t: dict) -> str:
     change = card.change
     if change is None:
         return ""
-    marks = {c.value: c.mark for c in card.choices}
+    # Options by letter (listed on the card's page); scale points by their words ("van neutraal naar eens").
+    marks = {c.value: (c.label if kind_of(card.kind).is_scale else c.mark) for c in card.choices}
     parts = [t["move"].format(count=m.count, source=marks[m.source], target=marks[m.target]) for m in change.moves[:4]]
     text = t["changed_votes"].format(changed=change.changed, paired=change.paired)
     return text + (": " + ", ".join(parts) if parts else "") + "."
@@ -139,5 +145,17 @@ def decision_note(report: rm.Report, t: dict) -> rm.DecisionNote:
         by_owner[" ".join(action.owner.split()) or t["no_owner"]].append(action)
     owners = [rm.OwnerActions(owner, sorted(actions, key=lambda a: (a.due or "9999", a.card_position)))
               for owner, actions in sorted(by_owner.items(), key=lambda kv: kv[0].casefold())]
+    differ, share = [], []
+    for card in report.cards:
+        if card.groups is None or card.groups.same_lean is None:
+            continue
+        scale = kind_of(card.kind).is_scale
+        entry = rm.GroupsNoteCard(card.key, card.position, card.title, [lean_text(g, t, scale) for g in card.groups.groups])
+        (share if card.groups.same_lean else differ).append((card, entry))
+    # Where groups differ: the clearest differences first (the chance test's p), at most NOTE_MAX; where
+    # every group leans the same way: the strongest overall agreement first.
+    differ.sort(key=lambda ce: (ce[0].groups.difference.p if ce[0].groups.difference else 1.0, ce[0].position))
+    share.sort(key=lambda ce: (-(ce[0].first.agreement.share if ce[0].first and ce[0].first.agreement else 0), ce[0].position))
     return rm.DecisionNote(agree=shown["agree"], decide=shown["decide"], moved=shown["moved"], actions_by_owner=owners,
-                           rest=[_entry(c, t) for c in rest], max_per_list=NOTE_MAX)
+                           rest=[_entry(c, t) for c in rest], max_per_list=NOTE_MAX,
+                           groups_differ=[e for _, e in differ[:NOTE_MAX]], groups_share=[e for _, e in share[:NOTE_MAX]])

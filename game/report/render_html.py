@@ -9,6 +9,7 @@ from game import config as settings
 from game.report import charts
 from game.report.aggregate import MAX_TEAM_ROWS
 from game.report.model import Action, CardResult, Report, Tally
+from game.report.groups import expected_text, lean_text
 from game.report.note import moves_text
 from game.report.sections import sections_of
 from game.report.text import long_date, strings
@@ -72,6 +73,8 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
         "sections": sections_of(report), "show_code": show_code, "share": share,
         "headline_of": lambda card, view: _headline(card, view, t), "moves": lambda card: moves_text(card, t),
         "pct_share": lambda value: f"{int(100 * value)}%",
+        "lean": lambda card, group: lean_text(group, t, card.kind == "statement"),
+        "expected": lambda card, group: expected_text(group, card.kind == "statement"),
         "css": _css(), "num": num, "pct": percent, "letters": charts.LETTERS,
         "date": lambda value: long_date(value, language),
         # The PDF gets the charts as HTML boxes (charts.py: WeasyPrint draws SVG text letter by letter).

@@ -28,6 +28,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("summary", "note", "_note.html", tables.note_tables),
     Section("more", "note_more", "_more.html", shown=lambda r: bool(r.note.rest)),
+    Section("groups", "groups_title", "_groups.html", tables.group_tables,
+            shown=lambda r: any(c.groups and len(c.groups.groups) >= 2 for c in r.cards)),
     Section("cards", "cards", "_cards.html", tables.card_tables),
     Section("perceptions", "perceptions", "_perceptions.html", tables.perception_tables),
     Section("actions", "actions", "_actions.html", tables.action_tables),

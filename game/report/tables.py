@@ -75,6 +75,21 @@ def card_tables(report: rm.Report, t: dict) -> list[Table]:
             ("arguments", t["arguments"], arguments)]
 
 
+def group_tables(report: rm.Report, t: dict) -> list[Table]:
+    """Per card and role group: the group's own lean and what it expected the majority to choose."""
+    rows = [[t["position"], t["card"], t["group"], t["n_people"], t["groups_voted"], t["share"], t["groups_expected"],
+             t["predictions"], t["groups_same"], t["p_value"]]]
+    for c in report.cards:
+        if not c.groups or len(c.groups.groups) < 2:
+            continue
+        for g in c.groups.groups:
+            rows.append([c.position, c.title, g.group, g.n, g.lean.top_label if g.lean else None,
+                         g.lean.share if g.lean else None, g.expected.top_label if g.expected else None, g.expected_n or None,
+                         t["groups_same_yes"] if c.groups.same_lean else t["groups_same_no"],
+                         c.groups.difference.p if c.groups.difference else None])
+    return [("groups", t["sheet_groups"], rows)]
+
+
 def action_tables(report: rm.Report, t: dict) -> list[Table]:
     rows = [[t["what"], t["owner"], t["due"], t["team"], t["card"], t["status"]]]
     rows += [[a.what, a.owner, _date(a.due), a.team, f"{a.card_position}. {a.card_title}", t[f"status_{a.status}"]]

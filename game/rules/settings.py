@@ -19,6 +19,9 @@ class RoomSettings:
     discuss_seconds: int | None = None  # a visible guide for the discussion; nothing closes by itself
     min_group: int = 5            # the privacy gate's minimum group size on every live surface (game/rules/privacy.py)
     team_quorum: int = 2          # players seated before a table may draw its first card (the facilitator can start it by hand)
+    # Roles grouped for the report and the dashboard, [{"name": ..., "roles": [...]}]; None: the default
+    # grouping (game/rules/role_groups.py), so HR and management reach the minimum group size.
+    role_groups: list | None = None
 
     @classmethod
     def from_dict(cls, data: dict | None) -> RoomSettings:

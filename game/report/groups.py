@@ -1,0 +1,80 @@
+"""How the role groups see each card: each group's lean, what it expected the majority to be, and whether
+all groups lean the same way (agreement across groups, as Pol.is calls consensus across opinion groups).
+
+Only groups the privacy gate released in the card's role-group breakdown are described, with the same
+members; a group's predictions are shown only when at least the minimum number of its members predicted.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from game.report import model as rm
+from game.report.tally import camp_label
+from game.rules import agreement, privacy
+from game.rules.kinds import KindDefinition
+
+
+def camp_reading(kind: KindDefinition, choices: list[rm.Choice], camp_counts: list[int]) -> rm.Reading | None:
+    """A reading of counts that are already over camps (predictions name a camp, not a choice)."""
+    found = agreement.read(camp_counts, kind.opposing_camps())
+    if found is None:
+        return None
+    camp = kind.camp_values(len(choices))[found.top_camp]
+    return rm.Reading(reading=found.reading, share=round(found.share, 6), top_count=found.top_count, total=found.total,
+                      top_camp=camp, top_label=camp_label(kind, choices, camp), tied=found.tied)
+
+
+def card_groups(kind: KindDefinition, choices: list[rm.Choice], breakdown: rm.Breakdown, first: dict, group_of: dict,
+                data, min_group: int) -> rm.CardGroups:  # noqa: ANN001
+    camps = kind.camp_values(len(choices))
+    named = {g.group for g in breakdown.groups if not g.other}
+    members: dict[str, list] = {g.group: [] for g in breakdown.groups}
+    other_key = next((g.group for g in breakdown.groups if g.other), None)
+    for player, vote in first.items():
+        if player not in data.players:
+            continue
+        group = group_of.get(data.players[player][0], data.players[player][0])
+        key = group if group in named else other_key
+        if key is not None:
+            members[key].append(vote)
+    merged = sorted({group_of.get(data.players[p][0], data.players[p][0]) for p in first if p in data.players} - named)
+    leans = []
+    for g in breakdown.groups:
+        lean = camp_reading(kind, choices, kind.camp_counts(g.counts))
+        predicted = Counter(v.prediction for v in members[g.group] if v.prediction is not None)
+        released = privacy.release_group([predicted.get(c, 0) for c in camps], min_group)
+        expected = camp_reading(kind, choices, list(released.counts)) if released else None
+        leans.append(rm.GroupLean(group=" + ".join(merged) if g.other else g.group, other=g.other, n=g.n, lean=lean,
+                                  unanimous=g.unanimous,
+                                  expected=expected, expected_n=sum(released.counts) if released else 0))
+    same = None
+    if len(leans) >= 2:
+        tops = {(lg.lean.top_camp if lg.lean and not lg.lean.tied else None) for lg in leans}
+        same = len(tops) == 1 and None not in tops
+    return rm.CardGroups(groups=leans, same_lean=same, difference=breakdown.difference, note=breakdown.note)
+
+
+def lean_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
+    """'Leiding: 8 van 12 kozen A. …' / 'HR: iedereen eens'."""
+    name = group.group
+    lean = group.lean
+    if lean is None:
+        return f"{name}: –"
+    if group.unanimous:
+        return f"{name}: " + t["everyone_chose"].format(choice=lean.top_label if scale else _mark(lean))
+    if scale:
+        return f"{name}: " + t[f"count_side_{lean.top_camp}"].format(count=lean.top_count, total=lean.total)
+    # The option's letter only: the card's options are listed on its page.
+    return f"{name}: " + t["count_chose"].format(count=lean.top_count, total=lean.total, choice=_mark(lean))
+
+
+def _mark(reading: rm.Reading) -> str:
+    return reading.top_label.split(".", 1)[0]
+
+
+def expected_text(group: rm.GroupLean, scale: bool) -> str:
+    """'B (7/12)' / 'eens (9/12)': what the group expected its team's majority to choose."""
+    e = group.expected
+    if e is None:
+        return "–"
+    return f"{e.top_label if scale else _mark(e)} ({e.top_count}/{e.total})"
