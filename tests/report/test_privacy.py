@@ -6,11 +6,17 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.report.aggregate import breakdowns
+from game.report import model as rm
+from game.report.aggregate import _breakdowns
+from game.rules.kinds import kind_of
 from game.rules.privacy import OTHER
 
 ROLES = ("HR", "MT-lid", "Leidinggevende", "Bestuurder", "OR-lid")
 TEAMS = ("Team A", "Team B", "Team C", "Team D")
+# Role groups (game/rules/role_groups.py): three roles form one group, two stay on their own.
+GROUP_OF = {"HR": "HR", "MT-lid": "Leiding", "Leidinggevende": "Leiding", "Bestuurder": "Leiding", "OR-lid": "OR-lid"}
+# How each published breakdown assigns a voter (role, team, choice) to a group.
+MEMBERSHIP = {"role_group": lambda v: GROUP_OF[v[0]], "role": lambda v: v[0], "team": lambda v: v[1]}
 
 
 def _rank(rows: list[list[Fraction]]) -> int:
@@ -30,14 +36,23 @@ def _rank(rows: list[list[Fraction]]) -> int:
     return rank
 
 
-def published_sets(voters: dict, report: dict) -> list[set]:
-    """The sets of people whose vote counts a reader sees: the card's total and every shown group."""
+def breakdowns(kind: str, values: tuple[int, ...], voters: dict, min_group: int) -> dict[str, rm.Breakdown]:
+    """The breakdowns of one card (role group, team, role) as the report builds them (voter -> (role, team, choice))."""
+    choices = [rm.Choice(v, str(v), str(v)) for v in values]
+    return _breakdowns(kind_of(kind), choices, voters, min_group, GROUP_OF)
+
+
+def published_sets(voters: dict, report: dict[str, rm.Breakdown]) -> list[set]:
+    """The sets of people whose vote counts a reader sees: the card's total and every shown group of every
+    breakdown (all of them together, as the report prints them side by side)."""
+    assert set(report) == set(MEMBERSHIP), "a new breakdown must be added to this test"
     sets = [set(voters)]
-    for name, index in (("role", 0), ("team", 1)):
-        groups = report[name]["groups"]
-        shown = {g["group"] for g in groups if not g["other"]}
+    for name, member_of in MEMBERSHIP.items():
+        groups = report[name].groups
+        shown = {g.group for g in groups if not g.other}
         for g in groups:
-            members = {p for p, v in voters.items() if (v[index] not in shown if g["group"] == OTHER else v[index] == g["group"])}
+            members = {p for p, v in voters.items()
+                       if (member_of(v) not in shown if g.group == OTHER else member_of(v) == g.group)}
             sets.append(members)
     return sets
 
@@ -64,10 +79,10 @@ def test_no_individual_vote_can_be_computed_from_the_breakdowns(voters, min_grou
     people = sorted(voters)
     sets = published_sets(voters, report)
     # Every number shown is about at least min_group people ...
-    for name in ("role", "team"):
-        for group in report[name]["groups"]:
-            assert group["n"] >= min_group
-            assert sum(group["counts"]) == group["n"]
+    for name in MEMBERSHIP:
+        for group in report[name].groups:
+            assert group.n >= min_group
+            assert sum(group.counts) == group.n
     # ... and no combination of them (differences included) pins down one person, unless the total itself is one person.
     if len(voters) > 1:
         assert not any(isolates(p, people, sets) for p in people), report
@@ -77,10 +92,10 @@ def test_no_individual_vote_can_be_computed_from_the_breakdowns(voters, min_grou
 @given(voters=population, min_group=st.integers(min_value=3, max_value=6))
 def test_what_is_hidden_in_a_breakdown_is_either_nobody_or_at_least_the_minimum(voters, min_group):
     report = breakdowns("dilemma", (1, 2, 3, 4, 5), voters, min_group)
-    for name in ("role", "team"):
-        shown = sum(g["n"] for g in report[name]["groups"])
+    for name in MEMBERSHIP:
+        shown = sum(g.n for g in report[name].groups)
         hidden = len(voters) - shown
-        assert hidden == 0 or hidden >= min_group or not report[name]["groups"]
+        assert hidden == 0 or hidden >= min_group or not report[name].groups
 
 
 def test_a_breakdown_of_small_roles_is_merged_into_other_with_a_note():
@@ -88,19 +103,19 @@ def test_a_breakdown_of_small_roles_is_merged_into_other_with_a_note():
     voters.update({10: ("MT-lid", "Team A", 1), 11: ("MT-lid", "Team A", 2), 12: ("OR-lid", "Team A", 2),
                    13: ("Bestuurder", "Team A", 5), 14: ("Bestuurder", "Team A", 5)})
     role = breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)["role"]
-    assert [(g["group"], g["n"]) for g in role["groups"]] == [("HR", 6), (OTHER, 5)]
-    assert role["note"] == "merged"
+    assert [(g.group, g.n) for g in role.groups] == [("HR", 6), (OTHER, 5)]
+    assert role.note == "merged"
 
 
 def test_lowering_the_minimum_to_three_shows_more_groups():
     voters = {i: ("HR" if i < 4 else "MT-lid", "Team A", 3) for i in range(8)}
-    assert not breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)["role"]["shown"]
-    assert [g["n"] for g in breakdowns("statement", (1, 2, 3, 4, 5), voters, 3)["role"]["groups"]] == [4, 4]
+    assert not breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)["role"].shown
+    assert [g.n for g in breakdowns("statement", (1, 2, 3, 4, 5), voters, 3)["role"].groups] == [4, 4]
 
 
 def test_the_team_breakdown_is_withheld_when_it_would_isolate_people_together_with_the_role_breakdown():
     voters = {**{i: ("HR", "Team A", 1) for i in range(4)}, 4: ("MT-lid", "Team A", 5),
               5: ("HR", "Team B", 3), **{i: ("MT-lid", "Team B", 2) for i in range(6, 10)}}
     result = breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)
-    assert result["role"]["shown"]
-    assert not result["team"]["shown"] and result["team"]["note"] == "cross_withheld"
+    assert result["role"].shown
+    assert not result["team"].shown and result["team"].note == "cross_withheld"
