@@ -100,6 +100,19 @@
       [PH.DISCUSS]: room.settings.second_vote ? _("Start the second vote") : _("To the decision") }[t.phase] || null;
   }
 
+  // A team's distribution as the privacy gate released it (game/rules/live_figures.py): the server sends
+  // none for a table below the minimum group, and a unanimous one is worded, never shown as n of n.
+  function figures(t) {
+    if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${_("Votes of this table are not shown here: fewer than %(n)s players.", { n: room.settings.min_group || 5 })}</p>`;
+    const dist = t.distribution2 || t.distribution;
+    if (!dist || !t.card) return "";
+    const mark = (v) => (t.card.kind === "dilemma" ? String.fromCharCode(64 + v) : String(v));
+    const unanimous = t.distribution2 ? t.distribution2_unanimous : t.distribution_unanimous;
+    const text = unanimous ? _("everyone agreed: %(choice)s", { choice: mark(dist.find((d) => d.count).value) })
+      : dist.map((d) => `${mark(d.value)} ${d.count}`).join(" · ");
+    return `<p class="figures" data-testid="figures-${t.team.id}">${t.distribution2 ? _("After the discussion") : _("The vote")}: <strong>${text}</strong></p>`;
+  }
+
   function render() {
     renderControls();
     const options = Array.from(teams.values()).map((t) => `<option value="${t.team.id}">${esc(t.team.name)}</option>`).join("");
@@ -119,6 +132,8 @@
         ${(t.phase_seconds != null && t.phase !== PH.FINISHED) || turn ? `<p class="muted">${t.phase_seconds != null && t.phase !== PH.FINISHED ? _("%(minutes)s min in this phase", { minutes: Math.floor(t.phase_seconds / 60) }) + (t.seconds_left != null ? ` · ${_("timer %(seconds)s s", { seconds: t.seconds_left })}` : "") : ""}${turn ? `${t.phase !== PH.FINISHED && t.phase_seconds != null ? " · " : ""}${_("Turn: %(name)s", { name: esc(turn.name) })}` : ""}</p>` : ""}
         ${alerts.length ? `<ul class="alerts">${alerts.map((a) => `<li class="${a.level}">${esc(alertText(a))}</li>`).join("")}</ul>` : ""}
         ${c && c.answered && !c.low ? `<p class="muted comfort-count" data-testid="comfort-${t.team.id}">${_("Can you live with it? %(answers)s, %(low)s (anonymous)", { answers: ngettext("%(num)s answer", "%(num)s answers", c.answered), low: c.low ? "<strong>" + _("%(n)s low", { n: c.low }) + "</strong>" : _("no low scores") })}</p>` : ""}
+        ${c && c.withheld ? `<p class="muted comfort-count" data-testid="comfort-withheld-${t.team.id}">${_("Can you live with it? Not shown for this table: fewer than %(n)s answers.", { n: room.settings.min_group || 5 })}</p>` : ""}
+        ${figures(t)}
         <ul class="mini-players">${t.players.map((p) => `<li class="${p.online ? "" : "away"}"><span>${esc(p.name)} <span class="muted">${esc(p.role)}${p.observer ? " · " + _("watching") : ""}</span>${(t.phase === PH.VOTE || t.phase === PH.REVOTE) && p.voted ? " ✓" : ""}</span>
           ${room.open ? `<span><label class="sr-only" for="move-${p.id}">${_("Move %(name)s", { name: esc(p.name) })}</label><select id="move-${p.id}" data-move-player="${p.id}">${options.replace(`value="${t.team.id}"`, `value="${t.team.id}" selected`)}</select>
           <button class="link" data-remove="${p.id}" aria-label="${_("Remove %(name)s", { name: esc(p.name) })}">${_("remove")}</button></span>` : ""}</li>`).join("")}</ul>
