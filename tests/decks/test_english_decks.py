@@ -6,8 +6,10 @@ import pytest
 from game.decks import load_deck_file
 from game.extensions import socketio
 from game.play.rooms import RoomSpec, create_room
+from game.rules.settings import RoomSettings
 from tests.conftest import ROOT
 
+ALONE = RoomSettings.from_dict({"team_quorum": 1})  # one player at the table may draw (issue 16 made the default 2)
 PAIRS = [("talking-about-mobility", "mobiliteit-bespreekbaar"), ("talent-and-passion", "talent-en-passie")]
 
 
@@ -22,7 +24,7 @@ def test_an_english_deck_translates_its_dutch_deck_card_for_card(english, dutch)
 
 
 def test_an_english_room_plays_with_english_roles_and_the_english_scale(app, db):
-    code = create_room(db, None, RoomSpec(deck_slug="talking-about-mobility", team_names=("Team 1",), shuffle=False, cards=2))
+    code = create_room(db, None, RoomSpec(deck_slug="talking-about-mobility", team_names=("Team 1",), shuffle=False, cards=2, settings=ALONE))
     client = socketio.test_client(app)
     seat = client.emit("take_seat", {"code": code, "name": "Sam", "role": "Line manager"}, callback=True)
     assert seat["ok"], seat
@@ -34,7 +36,7 @@ def test_an_english_room_plays_with_english_roles_and_the_english_scale(app, db)
 
 
 def test_an_english_statement_is_rated_on_the_english_scale(app, db):
-    code = create_room(db, None, RoomSpec(deck_slug="talking-about-mobility", team_names=("Team 1",), shuffle=False, cards=2))
+    code = create_room(db, None, RoomSpec(deck_slug="talking-about-mobility", team_names=("Team 1",), shuffle=False, cards=2, settings=ALONE))
     client = socketio.test_client(app)
     client.emit("take_seat", {"code": code, "name": "Sam", "role": "HR"}, callback=True)
     client.emit("draw_card", {"round": 1}, callback=True)
