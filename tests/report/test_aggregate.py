@@ -1,14 +1,15 @@
-"""The report's numbers from a played room: counts, sections, second vote, comparison, language."""
+"""The report's numbers from a played room: counts, the decision note, second vote, comparison, language."""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import func, select
 
-from game.report import sections
-from game.report.aggregate import ReportOptions, build_report
+from game.report.aggregate import MAX_ARGUMENTS_PER_CARD, ReportOptions, build_report
 from game.report.load import load_room
+from game.report.model import Move, Report, as_json
 from game.report.service import room_id_for_code, room_report
+from game.report.text import strings
 from game.store.models import RoomRecord, RoundRecord, TeamRecord, VoteRecord
 from tests.report.conftest import add_second_votes, link_previous, play_room
 
@@ -19,104 +20,118 @@ def votes_in_db(db, code: str, ballot: int = 1) -> int:
                         .where(RoomRecord.code == code, VoteRecord.ballot == ballot))
 
 
-def report_of(db, code: str, **options) -> dict:  # noqa: ANN003
+def report_of(db, code: str, **options) -> Report:  # noqa: ANN003
     return room_report(db, room_id_for_code(db, code), ReportOptions(**options))
+
+
+def note_places(report: Report) -> dict[str, list[str]]:
+    """Card keys per list of the decision note (agree, decide, moved) and the appendix (rest)."""
+    return {key: [e.card for e in getattr(report.note, key)] for key in ("agree", "decide", "moved", "rest")}
 
 
 def test_the_report_counts_every_vote_once_and_names_nobody(db, played_room):
     report = report_of(db, played_room)
-    assert sum(c["votes_total"] for c in report["cards"]) == votes_in_db(db, played_room) == 4 * 15
-    assert report["participants"] == 15 and report["cards_played"] == 4
-    assert sum(r["count"] for r in report["participants_by_role"]) == 15
-    assert "Speler" not in str(report)  # display names never reach the report
+    assert sum(c.votes_total for c in report.cards) == votes_in_db(db, played_room) == 4 * 15
+    assert report.participants == 15 and report.cards_played == 4
+    assert sum(r.count for r in report.participants_by_role) == 15
+    assert "Speler" not in str(as_json(report))  # display names never reach the report
 
 
 def test_every_card_carries_its_distribution_agreement_and_team_decisions(db, played_room):
-    for card in report_of(db, played_room)["cards"]:
-        assert sum(v["count"] for v in card["votes"]) == card["votes_total"] == 15
-        assert card["agreement"]["measure"] == ("tastle-wierman" if card["kind"] == "statement" else "normalised-entropy")
-        assert 0 <= card["agreement"]["score"] <= 1
-        assert [t["team"] for t in card["teams"]] == ["Team A", "Team B", "Team C"]
-        assert all(t["decided"] for t in card["teams"])
-        assert len(card["arguments"]) <= 4
+    for card in report_of(db, played_room).cards:
+        assert sum(card.first.counts) == card.first.total == card.votes_total == 15
+        assert sum(card.first.camps) == 15 and len(card.first.counts) == len(card.choices)
+        a = card.first.agreement
+        assert a.measure == "largest-camp-share" and a.share == round(a.top_count / a.total, 6) and a.total == 15
+        assert [t.team for t in card.teams] == ["Team A", "Team B", "Team C"]
+        assert all(t.decided for t in card.teams)
+        # Every argument is kept (3 per team), the first ones spread over the stances.
+        assert len(card.arguments) == 9
+        first = card.arguments[:MAX_ARGUMENTS_PER_CARD]
+        assert len({q.stance for q in first}) == min(MAX_ARGUMENTS_PER_CARD, len({q.stance for q in card.arguments}))
 
 
 def test_teams_of_five_get_a_team_breakdown_but_roles_of_two_or_three_do_not(db, played_room):
-    card = report_of(db, played_room)["cards"][0]
-    assert card["breakdowns"]["role"]["shown"] is False and card["breakdowns"]["role"]["note"] == "all_small"
-    # Teams are shown unless, with the roles withheld, nothing else is published: here roles are withheld.
-    assert [g["n"] for g in card["breakdowns"]["team"]["groups"]] == [5, 5, 5]
+    card = report_of(db, played_room).cards[0]
+    assert card.breakdowns["role"].shown is False and card.breakdowns["role"].note == "all_small"
+    assert [g.n for g in card.breakdowns["team"].groups] == [5, 5, 5]
+    # Grouped, the roles do reach the minimum: leadership (3 roles x 3) and the rest (HR 2 + employees 4).
+    role_group = card.breakdowns["role_group"]
+    assert [(g.group, g.other, g.n) for g in role_group.groups] == [("Leiding", False, 9), ("overig", True, 6)]
+    assert role_group.note == "merged"
 
 
 def test_actions_list_every_follow_up_with_a_proposed_follow_up_date(db, played_room):
     report = report_of(db, played_room)
-    assert len(report["actions"]) == 6  # (card + team) even: 6 of the 12 rounds
-    assert {a["owner"] for a in report["actions"]} == {"HR"}
-    assert report["actions"] == sorted(report["actions"], key=lambda a: (a["due"], a["card_position"], a["team"]))
-    proposed = dt.date.fromisoformat(report["follow_up"]["proposed_date"])
-    assert 180 <= (proposed - dt.date.fromisoformat(report["room"]["date"])).days <= 184 and proposed.weekday() < 5
+    assert len(report.actions) == 6  # (card + team) even: 6 of the 12 rounds
+    assert {a.owner for a in report.actions} == {"HR"} and {a.status for a in report.actions} == {"open"}
+    assert report.actions == sorted(report.actions, key=lambda a: (a.due, a.card_position, a.team))
+    proposed = dt.date.fromisoformat(report.follow_up_date)
+    assert 180 <= (proposed - dt.date.fromisoformat(report.room.date)).days <= 184 and proposed.weekday() < 5
+    # The decision note groups them by owner, earliest first.
+    assert [g.owner for g in report.note.actions_by_owner] == ["HR"]
+    assert report.note.actions_by_owner[0].actions == report.actions
 
 
 def test_mutual_perceptions_are_left_out_with_a_note_without_predictions(db, played_room):
-    assert report_of(db, played_room)["perceptions"] == {"available": False, "note": "no_predictions"}
+    assert report_of(db, played_room).perceptions == {"available": False, "note": "no_predictions"}
 
 
-def test_a_second_vote_is_shown_next_to_the_first_and_moves_cards_into_the_conversation_section(db, facilitator_id):
+def test_a_second_vote_is_paired_and_moves_the_cards_into_the_moved_list(db, facilitator_id):
     code = play_room(db, facilitator_id, cards=3, chooser=lambda n, t, p, choices, rng: choices[0])
     add_second_votes(db, code, lambda choice, choices, rng: choices[-1])
     report = report_of(db, code)
-    assert report["second_vote_used"]
-    for card in report["cards"]:
-        assert card["second_vote"]["votes_total"] == votes_in_db(db, code, 2) // 3
-        assert card["majority"] == 1 and card["second_vote"]["majority"] == len(card["choices"])
-    moved = {e["card"]: e["reasons"] for e in report["sections"]["moved"]}
-    assert set(moved) == {c["key"] for c in report["cards"]}
-    assert all("majority_changed" in r for r in moved.values())
+    assert report.second_vote_used
+    for card in report.cards:
+        last = len(card.choices)
+        assert card.second.total == votes_in_db(db, code, 2) // 3 == 15
+        assert card.first.majority == 1 and card.second.majority == last
+        change = card.change
+        assert (change.paired, change.changed, change.first_only) == (15, 15, 0)
+        assert change.moves == [Move(1, last, 15)]
+        assert (change.before, change.after) == (0, 15)   # paired voters in the camp that leads afterwards
+        assert change.difference.test == "mcnemar-exact" and change.difference.beyond_chance
+        assert change.difference.p == round(2 / 2 ** 15, 4)
+        assert card.place == "moved"
+    places = note_places(report)
+    assert places["moved"] == [c.key for c in report.cards] and not places["agree"] and not places["decide"]
+    nl = strings("nl")
+    for entry in report.note.moved:
+        assert entry.moves.startswith(nl["changed_votes"].format(changed=15, paired=15))
 
 
-def test_unanimous_cards_are_where_we_agree_and_split_cards_where_it_chafes(db, facilitator_id):
-    # Card 1 unanimous; card 2 split over the extremes (statement) or two camps (dilemma).
+def test_unanimous_cards_are_where_we_agree_and_split_cards_where_the_mt_decides(db, facilitator_id):
+    # Card 1 unanimous; card 2 split over the extremes (statement) or two options (dilemma), 6 against 6.
     def chooser(number, team, player, choices, rng):
         return choices[0] if number == 1 else (choices[0] if player % 2 else choices[-1])
 
     code = play_room(db, facilitator_id, cards=2, players=12, chooser=chooser)
     report = report_of(db, code)
-    first, second = report["cards"]
-    assert first["agreement"]["score"] == 1.0 and first["agreement"]["reading"] == "strong"
-    assert second["agreement"]["reading"] in ("polarised", "divided")
-    friction = {e["card"]: e["reasons"] for e in report["sections"]["friction"]}
-    assert "low_agreement" in friction[second["key"]]
-    assert first["key"] not in friction or "low_agreement" not in friction[first["key"]]
+    first, second = report.cards
+    assert first.first.unanimous and first.first.agreement.reading == "strong" and first.first.agreement.share == 1.0
+    assert second.first.agreement.reading == "polarised" and second.first.agreement.tied
+    assert note_places(report) == {"agree": [first.key], "decide": [second.key], "moved": [], "rest": []}
+    decide = report.note.decide[0]
+    assert decide.question and decide.reading == "polarised"
+    assert report.note.agree[0].headline == strings("nl")["everyone_chose"].format(choice=first.first.agreement.top_label)
 
 
-def test_section_thresholds_are_named_constants():
-    card = {"key": "k", "kind": "statement", "second_vote": None, "majority": 4, "mean": 4.0,
-            "agreement": {"score": 0.9, "reading": "strong", "measure": "tastle-wierman"},
-            "teams": [{"decided": True, "position": 2, "no_agreement": False, "differs_from_vote": False},
-                      {"decided": True, "position": 2 + sections.DECISION_GAP, "no_agreement": False, "differs_from_vote": False}],
-            "breakdowns": {"role": {"groups": []}, "team": {"groups": []}}}
-    assert sections.friction_reasons(card) == ["teams_decided_differently"]
-    card["teams"][1]["position"] = 2 + sections.DECISION_GAP - 1
-    assert sections.friction_reasons(card) == []
-    assert sections.select_sections([card])["agreement"] == [{"card": "k", "reasons": ["strong_agreement"]}]
-
-
-def test_a_follow_up_room_is_compared_card_by_card_with_the_earlier_room(db, facilitator_id):
+def test_a_follow_up_room_is_compared_card_by_card_with_the_earlier_room_on_first_votes(db, facilitator_id):
     before = play_room(db, facilitator_id, cards=3, seed=1, chooser=lambda n, t, p, choices, rng: choices[p % len(choices)])
     after = play_room(db, facilitator_id, cards=3, seed=2, chooser=lambda n, t, p, choices, rng: choices[0])
     link_previous(db, after, before)
     report = report_of(db, after, today=dt.date(2027, 6, 1))
-    comparison = report["comparison"]
-    assert comparison["previous_room"]["code"] == before
-    assert [row["card"] for row in comparison["cards"]] == [c["key"] for c in report["cards"]]
-    for row in comparison["cards"]:
-        assert row["current"]["agreement"]["score"] == 1.0
-        assert row["agreement_shift"] > 0
-        assert sum(row["previous"]["counts"]) == row["previous"]["total"] == 15
-    # Earlier actions: due before the follow-up date -> on the agenda.
-    statuses = {a["due"]: a["status"] for a in comparison["previous_actions"]}
-    assert statuses and all(status == ("due" if due <= "2027-06-01" else "open") for due, status in statuses.items())
-    assert report_of(db, before)["comparison"] is None
+    comparison = report.comparison
+    assert comparison.previous_code == before and comparison.ballot == "first" and comparison.not_in_previous == []
+    assert [row.card for row in comparison.cards] == [c.key for c in report.cards]
+    for row in comparison.cards:
+        assert row.current.agreement.share == 1.0 and row.current_share == 1.0
+        assert row.previous_share < row.current_share
+        assert sum(row.previous.counts) == row.previous.total == 15
+        # 15 of 15 now against at most 10 of 15 then (every player picked by seat): Fisher's exact test.
+        assert row.difference.test == "fisher-exact" and 0 <= row.difference.p <= 1
+    assert {a.status for a in comparison.previous_actions} == {"open"} and comparison.previous_actions
+    assert report_of(db, before).comparison is None
 
 
 def test_an_english_room_gets_english_labels(db, facilitator_id):
@@ -125,12 +140,12 @@ def test_an_english_room_gets_english_labels(db, facilitator_id):
         room = s.scalar(select(RoomRecord).where(RoomRecord.code == code))
         room.language = "en"
     report = report_of(db, code)
-    statements = [c for c in report["cards"] if c["kind"] == "statement"]
-    assert report["language"] == "en"
-    assert all(c["votes"][0]["label"] == "strongly disagree" for c in statements)
+    statements = [c for c in report.cards if c.kind == "statement"]
+    assert report.language == "en"
+    assert all(c.choices[0].label == "strongly disagree" for c in statements)
     from game.report.render_html import render_html
     html = render_html(report)
-    assert "Where we agree" in html and "Waar we het over eens zijn" not in html
+    assert strings("en")["note_agree"] in html and strings("nl")["note_agree"] not in html
 
 
 def test_the_aggregate_is_a_pure_function_of_the_stored_data(db, played_room):
