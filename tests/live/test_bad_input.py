@@ -495,3 +495,91 @@ def test_an_ended_room_refuses_every_action(phase, team_of_three, facilitator, s
     # Reading stays possible: the tablets show the final state, read-only.
     state = anna.call("get_state")
     assert state["ok"] and state["team"]["room_open"] is False
+
+
+# --- ids no database column can hold (issue 15) -------------------------------------------------------
+
+def _int_bounds(annotation: object) -> list[tuple[object, object]]:
+    """(ge, le) of every integer found in a field's type, through Optional, unions, lists and nested payloads."""
+    from typing import Annotated, get_args, get_origin
+
+    from annotated_types import Ge, Le
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [b for f in annotation.model_fields.values() for b in _int_bounds_of_field(f)]
+    if get_origin(annotation) is Annotated:
+        base, *meta = get_args(annotation)
+        meta = [inner for m in meta for inner in (getattr(m, "metadata", None) or [m])]  # Field(ge=..) -> Ge, Le
+        if base is int:
+            ge = next((m.ge for m in meta if isinstance(m, Ge)), None)
+            le = next((m.le for m in meta if isinstance(m, Le)), None)
+            return [(ge, le)]
+        return _int_bounds(base)
+    if annotation is int:
+        return [(None, None)]
+    return [b for arg in get_args(annotation) for b in _int_bounds(arg)]
+
+
+def _int_bounds_of_field(field) -> list[tuple[object, object]]:  # noqa: ANN001
+    from typing import Annotated
+
+    from annotated_types import Ge, Le
+
+    if field.annotation is int:  # pydantic moved the Annotated metadata onto the field
+        ge = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
+        le = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+        return [(ge, le)]
+    return _int_bounds(Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation)
+
+
+def test_every_integer_of_every_socket_schema_has_bounds_a_database_column_can_hold():
+    from pydantic import BaseModel
+
+    from game.live import schemas
+    from game.security import MAX_ID
+
+    models = [m for m in vars(schemas).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel]
+    found = {m.__name__: _int_bounds(m) for m in models}
+    assert sum(len(b) for b in found.values()) >= 15, found  # the walk does find the integers
+    for name, bounds in found.items():
+        for ge, le in bounds:
+            assert ge is not None and le is not None, (name, bounds)
+            assert -(2**31) <= ge and le <= MAX_ID, (name, bounds)
+
+
+HUGE_IDS = [2**63, 2**63 - 1, 2**31, 10**30, -(2**63)]
+
+
+def test_an_argument_id_of_two_to_the_63_is_refused_as_invalid_not_a_server_error(team_of_three, db, caplog):
+    anna, bas, _ = team_of_three
+    advance(team_of_three, "discuss")
+    assert anna.call("post_argument", {"round": 1, "id": "arg-anna-0001", "text": "Eerst praten"})["ok"]
+    drain(*team_of_three)
+    before = fingerprint(db)
+    for value in HUGE_IDS:
+        caplog.clear()
+        reply = bas.call("mark_helpful", {"round": 1, "argument": value})
+        assert_refused(bas, reply, "mark_helpful", "payload/invalid")
+        lines = [r for r in caplog.records if r.name == "game.live.events"]
+        assert len(lines) == 1 and "payload/invalid" in lines[0].getMessage(), [r.getMessage() for r in caplog.records]
+        assert not [r for r in caplog.records if r.exc_info]
+    assert fingerprint(db) == before
+
+
+@pytest.mark.parametrize(("event", "payload"), [
+    ("team_move", lambda v, c: {"team_id": v, "move": "draw_card", "round": 1}),
+    ("advance_team", lambda v, c: {"team_id": v}),
+    ("move_player", lambda v, c: {"player_id": v, "team_id": 1}),
+    ("move_player", lambda v, c: {"player_id": 1, "team_id": v}),
+    ("remove_player", lambda v, c: {"player_id": v}),
+])
+def test_a_facilitator_id_no_table_can_hold_is_refused_as_invalid(event, payload, facilitator, team_of_three, room_code, db, caplog):
+    facilitator.received("error")
+    before = fingerprint(db)
+    for value in HUGE_IDS:
+        caplog.clear()
+        reply = facilitator.call(event, payload(value, room_code))
+        assert_refused(facilitator, reply, event, "payload/invalid")
+        assert not [r for r in caplog.records if r.exc_info or "server/error" in r.getMessage()]
+    assert fingerprint(db) == before
