@@ -11,6 +11,7 @@ from game.i18n import error_text
 from game.live.events import publish
 from game.play import formats, library, rooms, templates
 from game.rules.codes import display_join_code
+from game.rules import role_groups
 from game.rules.errors import RuleViolation
 from game.web.auth import login_required
 from game.web.forms import ConfirmForm, RoomForm, lines
@@ -96,6 +97,7 @@ def _prefill(form: RoomForm, args, chosen: formats.SessionFormat | None,  # noqa
     form.pacing.data, form.second_vote.data, form.predictions.data = st.pacing, st.second_vote, st.predictions
     form.comfort.data, form.points.data = st.comfort, st.points
     form.vote_seconds.data, form.discuss_seconds.data = st.vote_seconds, st.discuss_seconds
+    form.role_groups.data = role_groups.as_text(st.role_groups) if st.role_groups else ""
     return chosen
 
 

@@ -53,16 +53,32 @@ class RoomForm(FlaskForm):
     points = BooleanField(_l("Points and badges"), default=True)
     vote_seconds = IntegerField(_l("Voting time in seconds (empty = no timer)"), validators=[Optional(), NumberRange(min=10, max=3600)])
     discuss_seconds = IntegerField(_l("Discussion time in seconds (empty = no timer)"), validators=[Optional(), NumberRange(min=10, max=3600)])
+    role_groups = TextAreaField(_l("Role groups for the report and the dashboard (one per line: “Name: role, role”; empty = the default grouping)"),
+                                validators=[Optional(), Length(max=2000)])
     template = SelectField(_l("Start from a template"), validators=[Optional()], default="")
     previous = SelectField(_l("Follow-up of an earlier session (for the comparison in the report)"), validators=[Optional()], default="")
     save_as = StringField(_l("Also save these settings as a template named"), validators=[Optional(), Length(max=120), CleanText()])
+
+    def validate_role_groups(self, field) -> None:  # noqa: ANN001
+        """Every named role must be one of the session's roles, and in one group only (game/rules/role_groups.py)."""
+        from wtforms.validators import ValidationError
+
+        from game.i18n import error_text
+        from game.rules.errors import RuleViolation
+        from game.rules.role_groups import parse
+
+        try:
+            self.parsed_role_groups = parse(field.data or "", lines(self.roles.data or ""))
+        except RuleViolation as exc:
+            raise ValidationError(error_text(exc)) from exc
 
     def settings(self):  # noqa: ANN201
         from game.rules.settings import RoomSettings
 
         return RoomSettings(pacing=self.pacing.data, second_vote=self.second_vote.data, predictions=self.predictions.data,
                             comfort=self.comfort.data, points=self.points.data, vote_seconds=self.vote_seconds.data,
-                            discuss_seconds=self.discuss_seconds.data)
+                            discuss_seconds=self.discuss_seconds.data,
+                            role_groups=getattr(self, "parsed_role_groups", None) or None)
 
 
 class ConfirmForm(FlaskForm):
