@@ -111,9 +111,11 @@ def rooms() -> None:
               help='Ask "can you live with it?" after each decision.')
 @click.option("--vote-seconds", type=click.IntRange(10, 3600), default=None, help="Vote timer (default: none).")
 @click.option("--discuss-seconds", type=click.IntRange(10, 3600), default=None, help="Discussion timer.")
+@click.option("--previous", "previous_code", default=None, metavar="CODE",
+              help="The earlier session this one follows up (its actions are reviewed, its votes compared).")
 def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, facilitator: str | None, no_shuffle: bool,
                  pacing: str, second_vote: bool, predictions: bool, comfort: bool, vote_seconds: int | None,
-                 discuss_seconds: int | None) -> None:
+                 discuss_seconds: int | None, previous_code: str | None) -> None:
     """Create a room; the join code is printed on the last line."""
     from sqlalchemy import select
 
@@ -133,11 +135,19 @@ def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, faci
             owner = session.scalar(query)
         if facilitator and owner is None:
             raise click.ClickException(f"no facilitator '{facilitator}'")
+        if previous_code:
+            from game.play.follow_up import earlier_room_owner
+
+            try:  # the follow-up belongs to the earlier room's facilitator unless --facilitator says who
+                owner, previous_code = earlier_room_owner(db, previous_code, owner, explicit=bool(facilitator))
+            except RuleViolation as exc:
+                raise click.ClickException(f"--previous {previous_code}: {text_in(DEFAULT, exc)}") from None
         spec = RoomSpec(deck_slug=deck_slug, team_names=tuple(f"Team {i}" for i in range(1, teams + 1)),
                         title=title, cards=cards, shuffle=not no_shuffle,
                         settings=RoomSettings(pacing=pacing, second_vote=second_vote, predictions=predictions,
                                               comfort=comfort, vote_seconds=vote_seconds,
-                                              discuss_seconds=discuss_seconds))
+                                              discuss_seconds=discuss_seconds),
+                        previous_room_code=previous_code)
         try:
             code = create_room(db, owner, spec)
         except RuleViolation as exc:

@@ -79,7 +79,8 @@ def create_room(db: Database, facilitator_id: int | None, spec: RoomSpec) -> str
                     raise RuleViolation("room/roles", "Roles: 1 to 20, different, each at most 60 characters.")
                 previous = None
                 if spec.previous_room_code:
-                    previous = owned_room(session, facilitator_id, spec.previous_room_code) if facilitator_id else None
+                    # Without an account (the CLI on a fresh install) only an earlier room without one either.
+                    previous = owned_room(session, facilitator_id, spec.previous_room_code)
                 room = RoomRecord(
                     code=new_join_code(_rng), title=title or deck.title, language=deck.language,
                     facilitator_id=facilitator_id, deck_id=deck.id, roles=roles, cards_total=count,

@@ -1,19 +1,25 @@
 """The report over HTTP: the facilitator's live report and downloads, share links for the MT, the earlier room."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional
 from wtforms.validators import Length
 
 from game.extensions import get_db
 from game.i18n import current_language, error_text, use_room_language
 from game.report import sharing
+from game.play import follow_up
 from game.report.aggregate import ReportOptions
+from game.report.model import Action
+from game.report.text import long_date, strings
 from game.report.render_html import CSS_FILES
 from game.rules.privacy import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from game.report.service import FORMATS, render, room_id_for_code, room_report
@@ -25,8 +31,11 @@ from game.web.forms import ConfirmForm
 bp = Blueprint("report", __name__)
 MIN_GROUP_CHOICES = (3, 4, 5, 6, 8, 10)
 DOWNLOADS = (("PDF", "pdf"), ("XLSX", "xlsx"), (_l("CSV (zip of tables)"), "csv"), ("JSON", "json"))
-# Reports hold HR data: never cached by a proxy, never indexed, never sent on as a referrer.
-PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+# Reports hold HR data: never cached by a proxy, never indexed, never sent on as a referrer to another site.
+# (same-origin, not no-referrer: the page's status forms post back to us, and over HTTPS Flask-WTF's CSRF
+# check refuses a POST without a same-origin Referer.)
+PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "same-origin"}
+BACK_TO = ("report", "dashboard")   # where a status form returns to (never a URL from the form: no open redirect)
 
 
 class ShareForm(FlaskForm):
@@ -40,6 +49,24 @@ class ShareForm(FlaskForm):
 
 class PreviousForm(FlaskForm):
     previous = SelectField(_l("Earlier session"), coerce=int)
+
+
+class StatusForm(FlaskForm):
+    """An action's status, from the report page, a share link or the follow-up's dashboard."""
+
+    status = SelectField(choices=follow_up.ACTION_STATUSES)
+    back = HiddenField(default="report")
+
+
+def status_form(url_of: Callable[[int], str], language: str, back: str = "report") -> Callable[[Action | dict], Markup]:
+    """The toolbar's `status_form(action)`: a small form per action that posts to `url_of(action id)`."""
+    t = strings(language)
+
+    def form(action: Action | dict) -> Markup:
+        a = action if isinstance(action, dict) else {"id": action.id, "status": action.status, "what": action.what}
+        return Markup(render_template("report/_status_form.html", a=a, t=t, url=url_of(a["id"]), back=back,
+                                      statuses=follow_up.ACTION_STATUSES))
+    return form
 
 
 def _min_group() -> int:
@@ -87,8 +114,29 @@ def live(code: str):  # noqa: ANN201
         "share": url_for("report.manage", code=report.room.code),
         "min_group": {"action": url_for("report.live", code=code), "choices": MIN_GROUP_CHOICES},
         "sort_url": lambda key: url_for("report.live", code=code, sort=key, **args) + "#actions",
+        "status_form": status_form(lambda i: url_for("report.live_status", code=report.room.code, action_id=i), report.language),
     }
     return _respond(report, request.args.get("format", "html"), toolbar)
+
+
+@bp.route("/rooms/<code>/groups")
+@login_required
+def groups_live(code: str):  # noqa: ANN201
+    """The dashboard's live role-group picture: an HTML fragment of the report's role groups, through the
+    privacy gate at the room's minimum group size."""
+    from game.report.render_html import render_fragment
+    from game.rules.settings import RoomSettings
+    from game.store.models import RoomRecord
+
+    try:
+        room_id = room_id_for_code(get_db(), code, g.facilitator_id)
+    except RuleViolation:
+        abort(404)
+    with get_db().transaction() as session:
+        min_group = RoomSettings.from_dict(session.get(RoomRecord, room_id).settings).min_group
+    report = room_report(get_db(), room_id, ReportOptions(min_group=max(min_group, LOWEST_MIN_GROUP),
+                                                          choose_language=reader_language))
+    return Response(render_fragment(report, "report/_groups_live.html"), mimetype="text/html", headers=PRIVATE_HEADERS)
 
 
 @bp.route("/share/<token>")
@@ -107,6 +155,7 @@ def shared(token: str):  # noqa: ANN201
         "back": None, "share": None, "min_group": None, "stylesheets": _stylesheets(),
         "downloads": [(label, fmt, url_for("report.shared", token=token, format=fmt)) for label, fmt in DOWNLOADS],
         "sort_url": lambda key: url_for("report.shared", token=token, sort=key) + "#actions",
+        "status_form": status_form(lambda i: url_for("report.shared_status", token=token, action_id=i), report.language),
     }
     # The MT's link shows no join code: holding the report must not let anyone into a still-open room.
     return _respond(report, request.args.get("format", "html"), toolbar, show_code=False)
@@ -178,3 +227,54 @@ def previous(code: str):  # noqa: ANN201
     sharing.link_previous(get_db(), g.facilitator_id, room_id, form.previous.data or None)
     flash(_("The comparison has been updated.") if form.previous.data else _("The link with an earlier session has been removed."))
     return redirect(url_for("report.manage", code=code))
+
+
+# --- The six-month follow-up (issue 14): an action's status, set by the facilitator or the MT ---
+
+
+def _posted_status() -> tuple[str, str]:
+    form = StatusForm()
+    if not form.validate_on_submit() or form.back.data not in BACK_TO:
+        abort(400)
+    return form.status.data, form.back.data
+
+
+@bp.route("/rooms/<code>/actions/<int:action_id>/status", methods=["POST"])
+@login_required
+def live_status(code: str, action_id: int):  # noqa: ANN201
+    """The facilitator sets an action's status (report page or dashboard); back to the same action."""
+    status, back = _posted_status()
+    try:
+        follow_up.set_status_as_facilitator(get_db(), g.facilitator_id, code, action_id, status)
+    except RuleViolation:
+        abort(404)
+    target = url_for("facilitator.dashboard", code=code) if back == "dashboard" else url_for("report.live", code=code)
+    return redirect(f"{target}#action-{action_id}", 303)
+
+
+@bp.route("/share/<token>/actions/<int:action_id>/status", methods=["POST"])
+def shared_status(token: str, action_id: int):  # noqa: ANN201
+    """The MT sets an action's status through its share link: only of this room and the room it is compared with."""
+    status, _back = _posted_status()
+    try:
+        access = sharing.resolve_share(get_db(), token)
+        follow_up.set_status(get_db(), access.room_id, action_id, status)
+    except (LookupError, sharing.ShareGone, RuleViolation):
+        abort(404)
+    return redirect(url_for("report.shared", token=token) + f"#action-{action_id}", 303)
+
+
+@bp.app_context_processor
+def _follow_up_review() -> dict:
+    """The dashboard's review of the earlier session's actions (templates/_follow_up_review.html)."""
+    def review(code: str) -> dict | None:
+        if getattr(g, "facilitator_id", None) is None:
+            return None
+        found = follow_up.review(get_db(), g.facilitator_id, code)
+        if found is not None:
+            language = current_language()
+            found["status_form"] = status_form(lambda i: url_for("report.live_status", code=code, action_id=i),
+                                               language, back="dashboard")
+            found["t"], found["long_date"] = strings(language), (lambda value: long_date(value, language))
+        return found
+    return {"follow_up_review": review}
