@@ -100,3 +100,10 @@ def _headline(card: CardResult, view: Tally, t: dict) -> str:
     if card.kind == "statement":
         return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
     return t["count_chose"].format(count=a.top_count, total=a.total, choice=a.top_label) + (" " + t["tied_note"] if a.tied else "")
+
+
+def render_fragment(report: Report, template: str) -> str:
+    """One partial of the report on its own (the dashboard's live role-group picture)."""
+    t = strings(report.language)
+    return _environment().get_template(template).render(
+        r=report, t=t, lean=lambda card, group: lean_text(group, t, card.kind == "statement"))

@@ -60,3 +60,14 @@ def test_a_room_can_set_its_own_role_groups(db, facilitator_id):
     names = {g.group for g in report.cards[0].breakdowns["role_group"].groups}
     assert names == {"Lijn", "Staf"}
     assert [g.name for g in report.role_groups] == ["Lijn", "Staf"]
+
+
+def test_the_dashboard_shows_the_role_groups_live_and_only_to_the_facilitator(app, db, facilitator_id, browser):
+    code = play_room(db, facilitator_id, teams=4, players=24, cards=2, seed=5, finish=False)
+    page = browser.get(f"/rooms/{code}").get_data(as_text=True)
+    assert "role-groups-live" in page
+    fragment = browser.get(f"/rooms/{code}/groups")
+    assert fragment.status_code == 200
+    html = fragment.get_data(as_text=True)
+    assert 'data-testid="groups-live"' in html and "Leiding" in html
+    assert app.test_client().get(f"/rooms/{code}/groups").status_code in (302, 401, 403)
