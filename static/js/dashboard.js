@@ -18,6 +18,8 @@
   const alertText = (a) => (ALERT[a.kind] && a.params ? ALERT[a.kind](a.params) : a.text);
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const $ = (sel) => document.querySelector(sel);
+  // A deck's themes are slugs ("regionale-mobiliteit"): shown as words ("Regionale mobiliteit").
+  const themeTitle = (slug) => { const words = String(slug).replace(/[-_]+/g, " ").trim(); return words.charAt(0).toUpperCase() + words.slice(1); };
   let room = CFG.overview.room;
   const cards = CFG.overview.cards || [];
   const teams = new Map(CFG.overview.teams.map((t) => [t.team.id, t]));
@@ -63,6 +65,9 @@
   $("#advance-all").addEventListener("click", () => call("advance_all", { code: CFG.code }, (r) => {
     if (r.waiting.length) status(_("%(moved)s table(s) moved on; %(waiting)s table(s) must do something themselves first (record the decision).", { moved: r.moved.length, waiting: r.waiting.length }));
   }));
+  $("#start-tables").addEventListener("click", () => call("start_tables", { code: CFG.code }, (r) => {
+    status(_("%(n)s table(s) started.", { n: r.started.length }));
+  }));
   $("#message-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     call("broadcast_message", { code: CFG.code, text: $("#message").value }, () => status($("#message").value ? _("Message sent.") : _("Message cleared.")));
@@ -73,13 +78,14 @@
     form.pacing.value = s.pacing;
     ["second_vote", "predictions", "comfort", "points"].forEach((k) => { form[k].checked = !!s[k]; });
     form.vote_seconds.value = s.vote_seconds || ""; form.discuss_seconds.value = s.discuss_seconds || "";
+    form.team_quorum.value = s.team_quorum || 2;
   }
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const num = (v) => (v === "" ? null : Number(v));
     const settings = { pacing: form.pacing.value, second_vote: form.second_vote.checked, predictions: form.predictions.checked,
       comfort: form.comfort.checked, points: form.points.checked, vote_seconds: num(form.vote_seconds.value),
-      discuss_seconds: num(form.discuss_seconds.value) };
+      discuss_seconds: num(form.discuss_seconds.value), team_quorum: Number(form.team_quorum.value) || 2 };
     call("update_settings", { code: CFG.code, settings: settings }, () => { room.settings = settings; status(_("Rules saved.")); });
   });
 
@@ -91,6 +97,9 @@
     const common = steps.sort((a, b) => steps.filter((s) => s === b).length - steps.filter((s) => s === a).length)[0];
     $("#advance-all").textContent = _("All tables: next step") + (common ? ` · ${common.toLowerCase()}` : "");
     ["#pause", "#lock", "#advance-all"].forEach((s) => { $(s).disabled = !room.open; });
+    // Tables still waiting for their quorum before the first card can be started by hand.
+    $("#start-tables").hidden = !room.open || room.settings.pacing === "plenary"
+      || !Array.from(teams.values()).some((t) => t.phase === PH.DRAW && t.rounds_done === 0 && t.players.some((p) => !p.observer));
   }
 
   /* ---------- teams ---------- */
@@ -134,8 +143,9 @@
         ${c && c.answered && !c.low ? `<p class="muted comfort-count" data-testid="comfort-${t.team.id}">${_("Can you live with it? %(answers)s, %(low)s (anonymous)", { answers: ngettext("%(num)s answer", "%(num)s answers", c.answered), low: c.low ? "<strong>" + _("%(n)s low", { n: c.low }) + "</strong>" : _("no low scores") })}</p>` : ""}
         ${c && c.withheld ? `<p class="muted comfort-count" data-testid="comfort-withheld-${t.team.id}">${_("Can you live with it? Not shown for this table: fewer than %(n)s answers.", { n: room.settings.min_group || 5 })}</p>` : ""}
         ${figures(t)}
-        <ul class="mini-players">${t.players.map((p) => `<li class="${p.online ? "" : "away"}"><span>${esc(p.name)} <span class="muted">${esc(p.role)}${p.observer ? " · " + _("watching") : ""}</span>${(t.phase === PH.VOTE || t.phase === PH.REVOTE) && p.voted ? " ✓" : ""}</span>
+        <ul class="mini-players">${t.players.map((p) => `<li class="${p.online ? "" : "away"}"><span>${esc(p.name)}${(t.phase === PH.VOTE || t.phase === PH.REVOTE) && p.voted ? " ✓" : ""} <span class="muted mini-role">${esc(p.role)}${p.observer ? " · " + _("watching") : ""}</span></span>
           ${room.open ? `<span><label class="sr-only" for="move-${p.id}">${_("Move %(name)s", { name: esc(p.name) })}</label><select id="move-${p.id}" data-move-player="${p.id}">${options.replace(`value="${t.team.id}"`, `value="${t.team.id}" selected`)}</select>
+          ${t.players.length > 1 ? `<label class="sr-only" for="merge-${p.id}">${_("Merge %(name)s into another seat", { name: esc(p.name) })}</label><select id="merge-${p.id}" data-merge-player="${p.id}"><option value="">${_("merge…")}</option>${t.players.filter((o) => o.id !== p.id).map((o) => `<option value="${o.id}">${_("into %(name)s", { name: esc(o.name) })}</option>`).join("")}</select>` : ""}
           <button class="link" data-remove="${p.id}" aria-label="${_("Remove %(name)s", { name: esc(p.name) })}">${_("remove")}</button></span>` : ""}</li>`).join("")}</ul>
         ${room.open ? `<div class="team-actions">
           ${step ? `<button class="button" data-advance="${t.team.id}">${step}</button>` : ""}
@@ -145,7 +155,20 @@
           <ol>${t.decisions.map((d) => `<li><strong>${esc(d.card_title)}</strong>: ${d.position == null ? _("no agreement") : esc(d.position_label)}${d.action ? ` <span class="muted">· ${_("action: %(what)s", { what: esc(d.action.what) })}</span>` : ""}</li>`).join("")}</ol></details>` : ""}
       </article>`;
     }).join("");
-    grid.querySelectorAll("[data-advance]").forEach((b) => b.addEventListener("click", () => { b.disabled = true; call("advance_team", { team_id: Number(b.dataset.advance) }); }));
+    grid.querySelectorAll("[data-advance]").forEach((b) => b.addEventListener("click", () => {
+      const t = teams.get(Number(b.dataset.advance));
+      // Closing a vote while a tablet of the team is offline: its vote may still be on its way.
+      const away = t && (t.phase === PH.VOTE || t.phase === PH.REVOTE)
+        ? t.players.filter((p) => p.votes_this_card && !p.voted && !p.online && !p.observer) : [];
+      if (away.length && !confirm(ngettext("The tablet of %(names)s is offline: a vote may still be on its way. Close anyway?",
+        "The tablets of %(names)s are offline: votes may still be on their way. Close anyway?", away.length, { names: away.map((p) => p.name).join(", ") }))) return;
+      b.disabled = true; call("advance_team", { team_id: Number(b.dataset.advance) });
+    }));
+    grid.querySelectorAll("[data-merge-player]").forEach((s) => s.addEventListener("change", () => {
+      if (!s.value) return;
+      if (!confirm(_("Merge these two seats? The votes and arguments go to the seat you keep; the other seat is removed."))) { s.value = ""; return; }
+      call("merge_players", { keep_id: Number(s.value), drop_id: Number(s.dataset.mergePlayer) });
+    }));
     grid.querySelectorAll("[data-decide]").forEach((b) => b.addEventListener("click", () => {
       b.disabled = true; call("team_move", { team_id: Number(b.dataset.decide), move: "start_decision", round: Number(b.dataset.round) });
     }));
@@ -163,7 +186,7 @@
   function renderCoverage() {
     const played = new Set();
     teams.forEach((t) => cards.slice(0, t.rounds_done).forEach((c) => c.themes.forEach((th) => played.add(th))));
-    $("#coverage").innerHTML = (room.themes || []).map((th) => `<li class="${played.has(th) ? "done" : ""}">${played.has(th) ? "✓ " : ""}${esc(th)}</li>`).join("");
+    $("#coverage").innerHTML = (room.themes || []).map((th) => `<li class="${played.has(th) ? "done" : ""}" title="${esc(th)}">${played.has(th) ? "✓ " : ""}${esc(themeTitle(th))}</li>`).join("");
   }
 
   fillSettings();

@@ -15,16 +15,17 @@
   const BADGE_LABEL = { mensenkenner: _("People reader"), bruggenbouwer: _("Bridge builder"), dwarsdenker: _("Lateral thinker") };
   const BADGE_TEXT = { mensenkenner: _("you most often predicted correctly what your team would choose"),
     bruggenbouwer: _("your arguments helped precisely those who voted differently"), dwarsdenker: _("you voted with a minority and gave your reasons") };
-  const SIDES = [{ value: -1, label: _("Disagree") }, { value: 0, label: _("Neutral") }, { value: 1, label: _("Agree") }];
-  const $ = (sel) => document.querySelector(sel);
-  const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const K = window.inzetKit, $ = K.$, esc = K.esc;  // shared helpers (play_kit.js)
+  const DRAFTS = K.drafts(CFG.code);
 
   let team = null;      // the team's shared view (from `state` broadcasts)
   let seat = null;      // what only this player sees (own vote)
   let pending = 0;      // actions sent and not yet acknowledged
   let draft = { argument: "", stance: "" };
-  let decision = {};    // the turn player's unsent decision form, kept across re-renders
+  let decision = {};    // the turn player's unsent decision form, kept across re-renders and reloads
   let draftRound = null;
+  let lostVote = null;  // why a vote kept while offline was not counted: shown until the player taps it away
+  let focusNext = null; // the control to focus after the next render when the focused one goes away
   // Votes tapped while the tablet has no connection: kept here (the latest per card and ballot) and
   // sent as soon as the connection is back, so a vote is never silently lost on flaky Wi-Fi.
   let outbox = loadOutbox();
@@ -66,7 +67,11 @@
       socket.emit("get_state", {}, (reply) => { if (reply && reply.ok) { seat = reply.seat; render(); } });
     }
     if (seat && team && seat.round !== team.round) seat = Object.assign({}, seat, { my_vote: null, my_argument_ids: [], round: team.round });
-    if (team && draftRound !== team.round) { draftRound = team.round; draft = { argument: "", stance: "" }; decision = {}; }
+    if (team && draftRound !== team.round) {  // a new card: the drafts kept on the tablet for it, if any
+      draftRound = team.round;
+      const kept = DRAFTS.load(team.round) || {};
+      draft = { argument: kept.argument || "", stance: kept.stance || "" }; decision = kept.decision || {};
+    }
     if (team) deadline = team.seconds_left == null || team.paused ? null : Date.now() + team.seconds_left * 1000;
     render();
     if (data.seat) flushOutbox();  // a fresh snapshot after (re)connecting: now send what waited
@@ -77,6 +82,14 @@
     if (next === null) {  // we missed a step: fetch the whole state
       socket.emit("get_state", {}, (reply) => { if (reply && reply.ok) onState(reply); });
     } else if (next !== team) { team = next; render(); }
+  });
+  socket.on("seat_moved", (data) => {
+    // The same player continued on another device: this tablet's token no longer works.
+    if (!seat || data.player_id !== seat.player_id) return;
+    localStorage.removeItem(TOKEN_KEY); team = seat = null; showJoin();
+    const info = $("#join-error");
+    info.textContent = _("You continue on another device; this tablet no longer has a seat. Join again to play here.");
+    info.hidden = false;
   });
   socket.on("seat_changed", (data) => {
     // Moved to another team or removed by the facilitator: reconnect so the server seats us anew.
@@ -151,14 +164,29 @@
       if (v.prediction != null) payload.prediction = v.prediction;
       // The card or the ballot moved on while the tablet was away: a first vote must never land in
       // the second ballot (or on another card). Say it was not counted instead of sending it.
-      if (!team || v.round !== team.round || v.ballot !== team.phase) { toast(_("Your vote was not counted.")); return; }
+      if (!team || v.round !== team.round || v.ballot !== team.phase) { voteLost(v); return; }
       // The server already has it (the ack was lost on the way back): nothing to resend.
       if (seat && team && v.round === team.round && v.ballot === team.phase && seat.my_vote === v.choice
           && (v.prediction == null || seat.my_prediction === v.prediction)) { toast(_("Your vote is in.")); return; }
       send("cast_vote", payload, () => toast(_("Your vote has been sent after all and counts.")),
-        (err) => toast(err ? _("Your vote was not counted: %(reason)s", { reason: err.message }) : _("Your vote was not counted.")), () => queueVote(payload, v.ballot));
+        (err) => {
+          if (err && /\/(wrong_phase|stale_round)$/.test(err.code)) voteLost(v);
+          else toast(err ? _("Your vote was not counted: %(reason)s", { reason: err.message }) : _("Your vote was not counted."));
+        }, () => queueVote(payload, v.ballot));
     });
     render();
+  }
+
+  // Said where the player looks, with the reason, until tapped away (not a five-second toast).
+  function voteLost(v) {
+    lostVote = _("Your vote on card %(n)s was not counted: the vote was closed while this tablet was offline.", { n: v.round });
+    render();
+    window.scrollTo(0, 0);  // the notice sits at the top of the game
+  }
+
+  function lostNotice() {
+    return lostVote ? `<div class="vote-lost panel" role="alert" data-testid="vote-lost"><p>${esc(lostVote)}</p>
+      <button class="button" id="dismiss-lost" data-dismiss-lost>${_("OK, understood")}</button></div>` : "";
   }
 
   function loadOutbox() {
@@ -197,12 +225,48 @@
     const payload = { code: CFG.code, name: name, role: data.get("role") };
     if (data.get("team")) payload.team = Number(data.get("team"));
     if (data.get("observer")) payload.observer = true;
-    socket.emit("take_seat", payload, (reply) => {
-      if (!reply || !reply.ok) { errorEl.textContent = reply ? reply.error.message : _("No connection."); errorEl.hidden = false; return; }
-      localStorage.setItem(TOKEN_KEY, reply.token);
-      seat = reply.seat; team = reply.team; render();
-    });
+    takeSeat("take_seat", payload);
   });
+  const seated = (reply) => { localStorage.setItem(TOKEN_KEY, reply.token); seat = reply.seat; team = reply.team; $("#name-taken").hidden = true; render(); };
+  function takeSeat(event, payload) {
+    const errorEl = $("#join-error"), taken = $("#name-taken");
+    socket.emit(event, payload, (reply) => {
+      if (reply && reply.ok) { errorEl.hidden = true; seated(reply); return; }
+      if (reply && reply.error.code === "seat/name_taken") {
+        // The same name on a second tablet: most likely the same person. Offer the seat, or a new one.
+        errorEl.hidden = true;
+        taken.innerHTML = `<p class="lead">${esc(reply.error.message)}</p><p class="row-center">
+          <button type="button" class="button primary big" id="claim-seat">${_("Continue on this device")}</button>
+          <button type="button" class="button big" id="as-new">${_("I am someone else")}</button></p>`;
+        taken.hidden = false;
+        taken.querySelector("#claim-seat").addEventListener("click", () => takeSeat("claim_seat", { code: payload.code, name: payload.name }));
+        taken.querySelector("#as-new").addEventListener("click", () => takeSeat("take_seat", Object.assign({}, payload, { as_new: true })));
+        taken.querySelector("#claim-seat").focus();
+        return;
+      }
+      errorEl.textContent = reply ? reply.error.message : _("No connection."); errorEl.hidden = false;
+    });
+  }
+
+  /* ---------- the phase renderers in their own modules (play_ballot.js, play_decide.js) ---------- */
+  const saveDrafts = () => { if (team) DRAFTS.save(team.round, { argument: draft.argument, stance: draft.stance, decision: decision }); };
+  const ctx = {
+    phases: PH, team: () => team, seat: () => seat, myTurn: () => myTurn(), playerName: (id) => playerName(id),
+    queuedVote: () => queuedVote(), sendVote: (payload) => sendVote(payload), send: (...args) => send(...args), render: () => render(),
+    setSeat: (changes) => { seat = Object.assign({}, seat, changes); render(); },
+    focusAfter: (id) => { focusNext = id; },
+    decision: () => decision, setDecision: (d) => { decision = d; saveDrafts(); },
+  };
+  const ballot = window.inzetBallot.create(ctx);
+  const decide = window.inzetDecide.create(ctx);
+
+  // A team waits for its quorum before the first card (the facilitator can start it by hand).
+  const seatedPlayers = () => team.players.filter((p) => !p.observer).length;
+  const waitingForQuorum = () => team.rounds_done === 0 && seatedPlayers() < (team.settings.team_quorum || 1);
+  function quorumWait() {
+    return `<p class="lead" data-testid="quorum-wait">${_("Waiting for your team: %(n)s of %(quorum)s players are here.", { n: seatedPlayers(), quorum: team.settings.team_quorum })}</p>
+      <p class="muted">${_("The first card is drawn once %(quorum)s players have joined, or when the facilitator starts the table. Everyone who joins before then votes on the first card.", { quorum: team.settings.team_quorum })}</p>`;
+  }
 
   /* ---------- rendering ---------- */
   const me = () => team.players.find((p) => p.id === seat.player_id);
@@ -221,11 +285,14 @@
     root.innerHTML = header() + (team.room_open ? "" : `<p class="banner">${_("This session has ended; everything can only be viewed now.")}</p>`) +
       (team.paused && team.room_open ? `<p class="banner" role="status">${_("Break: the facilitator has paused the game for a moment.")}</p>` : "") +
       (team.message ? `<p class="message" role="status"><strong>${_("Message from the facilitator:")}</strong> ${esc(team.message)}</p>` : "") +
-      players() + phaseBody() + decisionsSoFar();
+      lostNotice() + players() + phaseBody() + decide.history();
     bind(root);
     // Bar widths via the CSSOM: the Content-Security-Policy forbids inline style attributes.
     document.querySelectorAll("[data-pct]").forEach((el) => { el.style.width = el.dataset.pct + "%"; });
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    // Keyboard focus stays on the control that was used (the elements were replaced), without scrolling.
+    const target = document.getElementById(focusNext || "") || (focused && document.getElementById(focused));
+    focusNext = null;
+    if (target && target !== document.activeElement) target.focus({ preventScroll: true });
   }
 
   function header() {
@@ -261,59 +328,24 @@
     const plenary = team.settings.pacing === "plenary";
     switch (team.phase) {
       case PH.DRAW:
+        if (open && waitingForQuorum()) return `<section class="stage center">${quorumWait()}</section>`;
         return `<section class="stage center">${comfortQuestion()}${myTurn() && open && !plenary
           ? `<p class="lead">${_("It is your turn.")}</p><button class="button primary big" data-act="draw" ${team.paused ? "disabled" : ""}>${_("Draw the next card")}</button>`
           : plenary ? `<p class="lead">${_("The facilitator will draw the next card for all tables shortly.")}</p>`
           : `<p class="lead">${_("Waiting for %(name)s to draw the next card.", { name: `<strong>${esc(playerName(team.turn_player_id))}</strong>` })}</p>`}</section>`;
       case PH.VOTE:
       case PH.REVOTE:
-        return `<section class="stage vote-stage">${cardHtml()}<div class="ballot">${ballot()}</div></section>`;
+        return `<section class="stage vote-stage">${cardHtml()}<div class="ballot">${ballot.render()}</div></section>`;
       case PH.DISCUSS:
       case PH.DECIDE:
         return `<section class="stage">${cardHtml()}${results()}
           <div class="two-col"><div>${prompts()}${argumentForm()}</div><div>${argumentsList()}</div></div>
-          ${decisionArea()}</section>`;
+          ${decide.render()}</section>`;
       case PH.FINISHED:
         return `<section class="stage center">${comfortQuestion()}<h2>${_("You have played all the cards.")}</h2>
           <p class="lead">${_("Thank you! The facilitator collects the outcomes for the report.")}</p>${myResult()}</section>`;
     }
     return "";
-  }
-
-  function ballot() {
-    const open = team.room_open && !team.paused;
-    const second = team.phase === PH.REVOTE;
-    if (seat.observer) return `<p class="lead center">${_("You are watching; the players are voting now.")}</p>${voteCount()}`;
-    const meInTeam = team.players.find((p) => p.id === seat.player_id);
-    if (!meInTeam || !meInTeam.votes_this_card) return `<p class="lead center">${_("You joined during this card: you vote from the next card on.")}</p>${voteCount()}`;
-    const queued = queuedVote();
-    const mine = queued ? queued.choice : seat.my_vote;
-    const myPrediction = queued && queued.prediction != null ? queued.prediction : seat.my_prediction;
-    // A vote waiting for the connection is not "in": say so where the player looks.
-    const heading = queued ? _("No connection: your vote is kept and will be sent as soon as the connection is back.")
-      : second ? (mine ? _("Your second vote is in.") : _("Vote again, after the discussion (your first vote does not count here)"))
-      : (mine ? _("Your vote is in. You can still change it until the reveal.") : _("Your vote (nobody sees what you choose)"));
-    let html = `<h3 id="vote-label">${heading}</h3>
-      <div class="options" role="radiogroup" aria-labelledby="vote-label" lang="${esc(team.room.language)}">${team.card.choices.map((c) =>
-        `<button class="option${mine === c.value ? " selected" : ""}" role="radio" aria-checked="${mine === c.value}" data-vote="${c.value}" ${open ? "" : "disabled"}>
-          <span class="num">${team.card.kind === "dilemma" ? String.fromCharCode(64 + c.value) : c.value}</span><span>${esc(c.label)}</span></button>`).join("")}</div>`;
-    if (!second && team.settings.predictions) {
-      const opts = team.card.kind === "dilemma"
-        ? team.card.choices.map((c) => ({ value: c.value, label: String.fromCharCode(64 + c.value) }))
-        : SIDES;
-      html += `<div class="predict"><h3 id="predict-label">${_("And what do you think the majority of your team will choose?")}</h3>
-        <div class="predict-options" role="radiogroup" aria-labelledby="predict-label">${opts.map((o) =>
-          `<button class="chip${myPrediction === o.value ? " selected" : ""}" role="radio" aria-checked="${myPrediction === o.value}"
-            data-predict="${o.value}" ${open && mine ? "" : "disabled"}>${esc(o.label)}</button>`).join("")}</div>
-        ${mine ? "" : `<p class="muted">${_("Vote yourself first; then you predict.")}</p>`}</div>`;
-    }
-    return html + voteCount();
-  }
-
-  function voteCount() {
-    const plenary = team.settings.pacing === "plenary";
-    return `<p class="muted center">${_("%(cast)s of %(needed)s have voted.", { cast: team.votes_cast, needed: team.votes_needed })}</p>
-      ${myTurn() && team.room_open && !plenary && !team.paused ? `<p class="center"><button class="button" data-act="close" ${team.votes_cast ? "" : "disabled"}>${_("Close the vote and reveal")}</button></p>` : ""}`;
   }
 
   function comfortQuestion() {
@@ -388,56 +420,8 @@
         aria-pressed="${seat.helpful_given.includes(a.id)}" ${seat.helpful_given.includes(a.id) ? "disabled" : ""}>Nuttig</button>` : ""}</span></li>`).join("")}</ul>`;
   }
 
-  function decisionArea() {
-    if (!team.room_open) return "";
-    if (team.phase === PH.DISCUSS) {
-      if (team.settings.pacing === "plenary") return `<p class="muted center">${_("The facilitator takes the next step for all tables.")}</p>`;
-      // One obvious next step: with a second vote on, that is the second vote; deciding at once stays possible.
-      return myTurn() ? `<p class="center row-center">${team.settings.second_vote ? `<button class="button primary big" data-act="revote">${_("Vote a second time")}</button>` : ""}
-          <button class="button big${team.settings.second_vote ? "" : " primary"}" data-act="to-decide">${_("To the decision")}</button></p>`
-        : `<p class="muted center">${team.settings.second_vote ? _("%(name)s wraps up the discussion (perhaps with a second vote) and records the decision.", { name: esc(playerName(team.turn_player_id)) }) : _("%(name)s wraps up the discussion and records the decision.", { name: esc(playerName(team.turn_player_id)) })}</p>`;
-    }
-    if (!myTurn()) return `<p class="lead center">${_("%(name)s is recording the team's decision…", { name: esc(playerName(team.turn_player_id)) })}</p>`;
-    const roles = team.room.roles.map((r) => `<option value="${esc(r)}">`).join("");
-    return `<form class="decision-form panel" data-form="decision">
-      <fieldset><legend>${_("The team's position")}</legend><div class="choice-grid">
-      ${team.card.choices.map((c) => `<label class="choice"><input type="radio" name="position" value="${c.value}" ${decision.position === String(c.value) ? "checked" : ""}> <span>${esc(c.label)}</span></label>`).join("")}
-      <label class="choice"><input type="radio" name="position" value="none" ${decision.position === "none" ? "checked" : ""}> <span>${_("No agreement")}</span></label></div></fieldset>
-      <div class="field"><label for="rationale">${_("Why (one line)")}</label><input id="rationale" maxlength="200" value="${esc(decision.rationale)}"></div>
-      <details ${decision.what || decision.owner || decision.due ? "open" : ""}><summary>${_("Add a follow-up action")}</summary>
-        <div class="field"><label for="act-what">${_("What are we going to do?")}</label><input id="act-what" maxlength="200" value="${esc(decision.what)}"></div>
-        <div class="row"><div class="field"><label for="act-owner">${_("Who (role or initials, no names)")}</label><input id="act-owner" list="role-list" maxlength="60" value="${esc(decision.owner)}"><datalist id="role-list">${roles}</datalist></div>
-        <div class="field"><label for="act-due">${_("When")}</label><input id="act-due" type="date" value="${esc(decision.due)}"></div></div>
-      </details>
-      <p class="error" id="decision-error" role="alert" hidden></p>
-      <button class="button primary big">${_("Record the decision")}</button></form>`;
-  }
-
-  function decisionsSoFar() {
-    if (!team.decisions.length) return "";
-    return `<details class="panel history" ${team.phase === PH.FINISHED ? "open" : ""}><summary>${_("The team's decisions (%(n)s)", { n: team.decisions.length })}</summary><ol>${team.decisions.map((d) =>
-      `<li><strong>${esc(d.card_title)}</strong>: ${d.position == null ? _("no agreement") : esc(d.position_label)}${d.rationale ? ` — ${esc(d.rationale)}` : ""}
-       ${d.action ? `<br><span class="muted">${_("Action: %(what)s · %(owner)s · %(due)s", { what: esc(d.action.what), owner: esc(d.action.owner), due: esc(d.action.due) })}</span>` : ""}</li>`).join("")}</ol></details>`;
-  }
-
   /* ---------- input ---------- */
   function bind(root) {
-    root.querySelectorAll("[data-vote]").forEach((b) => b.addEventListener("click", () => {
-      const choice = Number(b.dataset.vote);
-      const queued = queuedVote();
-      const prediction = queued && queued.prediction != null ? queued.prediction : seat.my_prediction;
-      seat = Object.assign({}, seat, { my_vote: choice }); render();  // optimistic; the ack confirms
-      const payload = { round: team.round, choice: choice };
-      if (team.phase === PH.VOTE && prediction != null) payload.prediction = prediction;
-      sendVote(payload);
-    }));
-    root.querySelectorAll("[data-predict]").forEach((b) => b.addEventListener("click", () => {
-      const prediction = Number(b.dataset.predict);
-      const queued = queuedVote();
-      const choice = queued ? queued.choice : seat.my_vote;
-      seat = Object.assign({}, seat, { my_prediction: prediction }); render();
-      sendVote({ round: team.round, choice: choice, prediction: prediction });
-    }));
     root.querySelectorAll("[data-helpful]").forEach((b) => b.addEventListener("click", () => {
       b.disabled = true; send("mark_helpful", { round: team.round, argument: Number(b.dataset.helpful) });
     }));
@@ -445,39 +429,23 @@
       send("rate_comfort", { round: seat.comfort_due, score: Number(b.dataset.comfort) });
     }));
     const act = (name, event) => { const b = root.querySelector(`[data-act="${name}"]`); if (b) b.addEventListener("click", () => { b.disabled = true; send(event, { round: team.round }); }); };
-    act("draw", "draw_card"); act("close", "close_vote"); act("to-decide", "start_decision"); act("revote", "start_revote");
+    act("draw", "draw_card"); act("to-decide", "start_decision"); act("revote", "start_revote");
     const arg = root.querySelector('[data-form="argument"]');
     if (arg) {
       const text = arg.querySelector("#arg-text"), stance = arg.querySelector("#arg-stance");
-      text.addEventListener("input", () => { draft.argument = text.value; });
-      stance.addEventListener("change", () => { draft.stance = stance.value; });
+      text.addEventListener("input", () => { draft.argument = text.value; saveDrafts(); });
+      stance.addEventListener("change", () => { draft.stance = stance.value; saveDrafts(); });
       arg.addEventListener("submit", (ev) => {
         ev.preventDefault();
         if (!text.value.trim()) { toast(_("Write an argument first.")); return; }
         const s = stance.value === "" ? null : (/^\d$/.test(stance.value) ? Number(stance.value) : stance.value);
         const id = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9]/g, "").slice(0, 32);
-        send("post_argument", { round: team.round, id: id, stance: s, text: text.value }, () => { draft = { argument: "", stance: "" }; });
+        send("post_argument", { round: team.round, id: id, stance: s, text: text.value }, () => { draft = { argument: "", stance: "" }; saveDrafts(); });
       });
     }
-    const dec = root.querySelector('[data-form="decision"]');
-    if (dec) dec.addEventListener("input", () => {
-      const chosen = dec.querySelector('input[name="position"]:checked');
-      decision = { position: chosen ? chosen.value : undefined, rationale: dec.querySelector("#rationale").value,
-        what: dec.querySelector("#act-what").value, owner: dec.querySelector("#act-owner").value, due: dec.querySelector("#act-due").value };
-    });
-    if (dec) dec.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const err = dec.querySelector("#decision-error");
-      const chosen = dec.querySelector('input[name="position"]:checked');
-      if (!chosen) { err.textContent = _("Choose the team's position (or no agreement)."); err.hidden = false; return; }
-      const what = dec.querySelector("#act-what").value.trim(), owner = dec.querySelector("#act-owner").value.trim(), due = dec.querySelector("#act-due").value;
-      let action = null;
-      if (what || owner || due) {
-        if (!(what && owner && due)) { err.textContent = _("An action has a description, an owner and a date."); err.hidden = false; return; }
-        action = { what: what, owner: owner, due: due };
-      }
-      send("record_decision", { round: team.round, position: chosen.value === "none" ? null : Number(chosen.value),
-        rationale: dec.querySelector("#rationale").value, action: action });
-    });
+    ballot.bind(root);
+    decide.bind(root);
+    const dismiss = root.querySelector("[data-dismiss-lost]");
+    if (dismiss) dismiss.addEventListener("click", () => { lostVote = null; render(); });
   }
 })();

@@ -1,0 +1,131 @@
+"""Issue 16 in headless Chromium at iPad size (810x1080): the ballot as one act, a quorum before the
+first card, a vote closed while a tablet was offline, one tie rule. Screenshots in test-artifacts/."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.table_helpers import (  # noqa: F401  (fixtures)
+    IPAD, LAPTOP, contexts, focused_id, in_view, join, new_room, phase, server, shot, vote,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_team_waits_for_its_quorum_and_the_facilitator_can_start_a_table(server, contexts):
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url, teams="Team 1\nTeam 2")
+    anna = contexts()
+    join(anna, server.url, code, "Anna", team="Team 1")
+    # Alone at the table: no draw button, the tablet says what it waits for.
+    expect(anna.get_by_test_id("quorum-wait")).to_have_text("Wachten op je team: 1 van 2 spelers zijn er.")
+    expect(anna.locator('[data-act="draw"]')).to_have_count(0)
+    shot(anna, "table-quorum-wait-810")
+    bas = contexts()
+    join(bas, server.url, code, "Bas", team="Team 1")
+    expect(anna.locator('[data-act="draw"]')).to_be_visible()
+    # Team 2 has one player: the facilitator starts it by hand.
+    cem = contexts()
+    join(cem, server.url, code, "Cem", team="Team 2")
+    expect(cem.get_by_test_id("quorum-wait")).to_be_visible()
+    expect(laptop.locator("#start-tables")).to_be_visible()
+    shot(laptop, "table-quorum-dashboard")
+    laptop.locator("#start-tables").click()
+    phase(cem, "vote")
+    expect(anna.locator(".phase-pill")).to_have_class(re.compile(r"\bphase-vote\b"))  # Team 1 started too, both seated players vote
+    expect(anna.get_by_test_id("vote-count")).to_contain_text("0 van 2 aan tafel hebben gestemd.")
+
+
+def test_the_last_voter_predicts_too_and_focus_stays_on_the_control(server, contexts):
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url)
+    anna, bas = contexts(), contexts()
+    join(anna, server.url, code, "Anna")
+    join(bas, server.url, code, "Bas", role="Leidinggevende")
+    anna.locator('[data-act="draw"]').click()
+    phase(anna, "vote")
+    # Anna picks with the keyboard: the choice waits for her prediction; the question comes into view.
+    anna.locator('[data-vote="2"]').focus()
+    anna.keyboard.press("Enter")
+    expect(anna.locator("#vote-label")).to_contain_text("Je keuze staat klaar")
+    assert focused_id(anna) == "vote-2"
+    expect(anna.locator("#predict")).to_be_in_viewport()
+    assert in_view(anna, "#predict-label"), "the prediction question is in view on a portrait iPad"
+    expect(bas.get_by_test_id("vote-count")).to_contain_text("0 van 2")  # nothing sent yet
+    shot(anna, "table-vote-picked-810")
+    anna.locator('[data-predict="1"]').focus()
+    anna.keyboard.press("Enter")
+    expect(anna.locator("#vote-label")).to_contain_text("Je stem is binnen")
+    assert focused_id(anna) == "predict-1"
+    # Bas is the last voter: his vote does not reveal before he has predicted.
+    bas.locator('[data-vote="1"]').click()
+    expect(bas.locator("#predict-label")).to_be_in_viewport()
+    expect(bas.locator('[data-predict="2"]')).to_be_enabled()
+    expect(bas.locator(".phase-pill")).to_have_class(re.compile(r"\bphase-vote\b"))
+    bas.locator('[data-predict="2"]').click()
+    for page in (anna, bas):
+        phase(page, "discuss")
+        # Both predictions were recorded (a 1-1 tie on a dilemma: both options are the majority, both right).
+        expect(page.locator(".predictions")).to_have_text("2 van 2 voorspelden de meerderheid goed.")
+    shot(bas, "table-reveal-both-predicted-810")
+
+
+def test_a_vote_closed_while_a_tablet_was_offline_is_explained_until_tapped_away(server, contexts):
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url)
+    anna, bas, cem = contexts(), contexts(), contexts()
+    for page, name in ((anna, "Anna"), (bas, "Bas"), (cem, "Cem")):
+        join(page, server.url, code, name)
+    anna.locator('[data-act="draw"]').click()
+    phase(cem, "vote")
+    cem.context.set_offline(True)
+    expect(cem.locator("#conn")).to_have_attribute("data-state", re.compile("offline|reconnecting"))
+    vote(cem, 2, prediction=2)
+    expect(cem.locator("#outbox")).to_be_visible()
+    # The team sees Cem's tablet offline (the server noticed the connection go), and x of y says so.
+    expect(anna.locator(".players li", has_text="Cem")).to_contain_text("offline", timeout=40000)
+    expect(anna.get_by_test_id("vote-count")).to_contain_text("1 speler is offline; daar wordt niet op gewacht.")
+    vote(anna, 1)
+    # The turn player closing the vote is warned first.
+    anna.locator("[data-close-vote]").click()
+    expect(anna.get_by_test_id("close-warning")).to_contain_text("De tablet van Cem is offline: er kan nog een stem onderweg zijn.")
+    shot(anna, "table-close-warning-810")
+    anna.locator("[data-close-vote]").click()
+    phase(anna, "discuss")
+    cem.context.set_offline(False)
+    notice = cem.get_by_test_id("vote-lost")
+    expect(notice).to_contain_text("Je stem op kaart 1 is niet meegeteld: de stemming werd gesloten terwijl deze tablet offline was.",
+                                   timeout=20000)
+    cem.wait_for_timeout(6000)  # not a five-second toast: it stays until tapped away
+    expect(notice).to_be_visible()
+    shot(cem, "table-vote-lost-810")
+    cem.locator("[data-dismiss-lost]").click()
+    expect(notice).to_have_count(0)
+
+
+def test_a_statement_tie_counts_both_sides_as_the_majority(server, contexts):
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url)
+    anna, bas = contexts(), contexts()
+    join(anna, server.url, code, "Anna")
+    join(bas, server.url, code, "Bas")
+    # Card 1 (a dilemma) quickly; card 2 is a statement.
+    anna.locator('[data-act="draw"]').click()
+    vote(anna, 1)
+    vote(bas, 1)
+    phase(anna, "discuss")
+    anna.get_by_role("button", name="Naar het besluit").click()
+    anna.locator('.decision-form input[name="position"]').first.check()
+    anna.get_by_role("button", name="Besluit vastleggen").click()
+    bas.locator('[data-act="draw"]').click()
+    phase(anna, "vote")
+    expect(anna.locator(".card")).to_contain_text("Stelling")
+    vote(anna, 1, prediction=1)    # strongly disagrees, predicts "agree"
+    vote(bas, 5, prediction=-1)    # strongly agrees, predicts "disagree"
+    for page in (anna, bas):
+        phase(page, "discuss")
+        # One rule for both kinds: 1-1 between the sides makes both the majority, so both predictions are right.
+        expect(page.locator(".predictions")).to_have_text("2 van 2 voorspelden de meerderheid goed.")
+    shot(anna, "table-statement-tie-810")
