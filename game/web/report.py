@@ -26,7 +26,7 @@ from game.report.service import FORMATS, render, room_id_for_code, room_report
 from game.rules.codes import display_join_code
 from game.rules.errors import RuleViolation
 from game.web.auth import login_required
-from game.web.forms import ConfirmForm
+from game.web.forms import CleanText, ConfirmForm
 
 bp = Blueprint("report", __name__)
 MIN_GROUP_CHOICES = (3, 4, 5, 6, 8, 10)
@@ -39,7 +39,7 @@ BACK_TO = ("report", "dashboard")   # where a status form returns to (never a UR
 
 
 class ShareForm(FlaskForm):
-    label = StringField(_l("For whom (optional)"), validators=[Optional(), Length(max=80)])
+    label = StringField(_l("For whom (optional)"), validators=[Optional(), Length(max=80), CleanText()])
     days = IntegerField(_l("Valid (days)"), default=sharing.DEFAULT_EXPIRY_DAYS,
                         validators=[NumberRange(min=1, max=sharing.MAX_EXPIRY_DAYS)])
     min_group = SelectField(_l("Minimum group size"), coerce=int, default=DEFAULT_MIN_GROUP,

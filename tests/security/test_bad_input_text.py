@@ -242,3 +242,15 @@ def test_the_cli_refuses_an_escape_code_in_a_room_title_as_a_usage_error(tmp_pat
     assert result.returncode == 2, result.stdout + result.stderr
     assert "--title" in result.stderr and "Traceback" not in result.stderr
     assert "stuurtekens" in result.stderr
+
+
+@pytest.mark.parametrize("label", ["MT\x00", "\u202eTM", "\u200b"], ids=["nul", "rlo", "zero-width"])
+def test_a_share_link_label_with_bad_text_is_refused_at_the_field_and_makes_no_link(app, room, db, label: str):
+    _, code = room
+    client = logged_in(app)
+    page = f"/rooms/{code}/report/share"
+    before = fingerprint(db)
+    reply = client.post(page, data={"label": label, "days": "30", "min_group": "5", "csrf_token": token(client, page)})
+    assert reply.status_code == 200
+    assert "Haal de onzichtbare stuurtekens weg" in reply.get_data(as_text=True) or "Deze tekst toont niets" in reply.get_data(as_text=True)
+    assert fingerprint(db) == before
