@@ -143,6 +143,8 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
     second_counts = _counts(choices, (v.choice for v in second.values()))
     team_rows = _team_rows(kind, choices, rounds, data, first, team_of_round, teams, min_group)
     label_of = {c.value: c.label for c in choices}
+    t = strings(language)
+    label_of.update({"for": t["for"], "against": t["against"]})
     quotes = _card_arguments(kind, [(a, teams[team_of_round[a.round_id]]) for rid in round_ids
                                     for a in index.arguments.get(rid, [])], label_of)
     comfort_scores = [score for rid in round_ids for score in index.comfort.get(rid, [])]
@@ -255,7 +257,8 @@ def _card_arguments(kind: KindDefinition, arguments: list, label_of: dict) -> li
     are spread over the stances (each pick prefers a stance not quoted yet)."""
     quotes = ranked_arguments([rm.ArgumentQuote(
         stance=a.stance, text=a.text, helpful=a.helpful, team=team,
-        stance_label=label_of.get(int(a.stance)) if a.stance and a.stance.isdigit() else a.stance) for a, team in arguments])
+        stance_label=label_of.get(int(a.stance) if a.stance.isdigit() else a.stance) if a.stance else None)
+        for a, team in arguments])
     picked: list[rm.ArgumentQuote] = []
     pool = list(quotes)
     while pool and len(picked) < MAX_ARGUMENTS_PER_CARD:

@@ -63,9 +63,11 @@ def lean_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
     if group.unanimous:
         return f"{name}: " + t["everyone_chose"].format(choice=lean.top_label if scale else _mark(lean))
     if scale:
-        return f"{name}: " + t[f"count_side_{lean.top_camp}"].format(count=lean.top_count, total=lean.total)
+        text = t[f"count_side_{lean.top_camp}"].format(count=lean.top_count, total=lean.total)
+        return f"{name}: " + text + (" " + t["tied_note"] if lean.tied else "")
     # The option's letter only: the card's options are listed on its page.
-    return f"{name}: " + t["count_chose"].format(count=lean.top_count, total=lean.total, choice=_mark(lean))
+    text = t["count_chose"].format(count=lean.top_count, total=lean.total, choice=_mark(lean))
+    return f"{name}: " + text + (" " + t["tied_note"] if lean.tied else "")
 
 
 def _mark(reading: rm.Reading) -> str:

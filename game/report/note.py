@@ -58,9 +58,9 @@ def moves_text(card: rm.CardResult, t: dict) -> str:
 def _question(card: rm.CardResult, t: dict) -> str:
     final = card.final
     if kind_of(card.kind).is_scale:
-        return t["question_statement"].format(title=card.title)
+        return t["question_statement"].format(title=card.title.rstrip("?").rstrip())
     ranked = sorted(range(len(final.counts)), key=lambda i: -final.counts[i])[:2]
-    first, second = (f"{card.choices[i].mark}. {card.choices[i].label}" for i in ranked)
+    first, second = (f"{card.choices[i].mark}. {_short(card.choices[i].label, 60)}" for i in ranked)
     return t["question_dilemma"].format(first=first, second=second)
 
 
