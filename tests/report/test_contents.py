@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from game.report.render_html import render_html
 from game.report.render_tables import render_xlsx
+from game.report.model import Comfort
+from game.report.text import strings
 from game.rules.settings import RoomSettings
 from game.store.models import PlayerRecord, RoomRecord, SubmissionRecord
 from tests.report.conftest import play_room
@@ -36,7 +38,7 @@ def test_perceptions_count_right_predictions_per_role_and_list_the_cards_where_e
     # Seat i sits in team i % 3 with role i % 3: each team is one role of five people.
     code = play_room(db, facilitator_id, cards=2, players=15, roles=THREE_ROLES, chooser=four_to_one, predictor=predict)
     report = report_of(db, code)
-    p = report["perceptions"]
+    p = report.perceptions
     assert p["available"] and (p["predictions"], p["right"]) == (30, 16)
     by_role = {g["group"]: (g["n"], g["predictions"], g["right"]) for g in p["by_role"]["groups"]}
     assert by_role == {"HR": (5, 10, 10), "MT-lid": (5, 10, 0), "Leidinggevende": (5, 10, 6)}
@@ -53,9 +55,9 @@ def test_perceptions_count_right_predictions_per_role_and_list_the_cards_where_e
 
 def test_perceptions_hide_roles_below_the_minimum_group_size(db, facilitator_id):
     code = play_room(db, facilitator_id, cards=1, players=15, chooser=four_to_one, predictor=predict)  # six roles of 2-3
-    by_role = report_of(db, code)["perceptions"]["by_role"]
+    by_role = report_of(db, code).perceptions["by_role"]
     assert by_role == {"shown": False, "groups": [], "note": "all_small"}
-    assert all(g["n"] >= 3 for g in report_of(db, code, min_group=3)["perceptions"]["by_role"]["groups"])
+    assert all(g["n"] >= 3 for g in report_of(db, code, min_group=3).perceptions["by_role"]["groups"])
 
 
 def test_low_comfort_answers_are_counted_anonymously_and_put_the_card_on_the_agenda(db, facilitator_id):
@@ -63,12 +65,10 @@ def test_low_comfort_answers_are_counted_anonymously_and_put_the_card_on_the_age
                      chooser=lambda n, t, p, choices, rng: choices[0],
                      comfort=lambda number, team, player: (1 if player == 0 else 4) if number == 1 else 5)
     report = report_of(db, code)
-    first, second = report["cards"]
-    assert first["comfort"] == {"answers": 15, "low": 3, "low_max": 2}
-    assert second["comfort"] == {"answers": 15, "low": 0, "low_max": 2}
-    assert report["comfort"] == {"asked": True, "answers": 30, "low": 3, "low_max": 2, "cards": [first["key"]]}
-    friction = {e["card"]: e["reasons"] for e in report["sections"]["friction"]}
-    assert "low_comfort" in friction[first["key"]] and "low_comfort" not in friction.get(second["key"], [])
+    first, second = report.cards
+    assert first.comfort == Comfort(answers=15, low=3, low_max=2)
+    assert second.comfort == Comfort(answers=15, low=0, low_max=2)
+    assert report.comfort == {"asked": True, "answers": 30, "low": 3, "low_max": 2, "withheld": 0, "cards": [first.key]}
     html = render_html(report)
     assert "3 van de 15 antwoorden" in html and 'data-testid="comfort-summary"' in html
 
@@ -81,7 +81,7 @@ def test_dilemmas_brought_in_are_listed_without_author_and_without_rejected_ones
             s.add(SubmissionRecord(room_id=room.id, player_id=player.id, title=title, text=f"Tekst van {title}.",
                                    options=["Ja", "Nee"], status=status))
     report = report_of(db, played_room)
-    assert report["submissions"] == [
+    assert report.submissions == [
         {"title": "Thuiswerken na de fusie", "text": "Tekst van Thuiswerken na de fusie.", "options": ["Ja", "Nee"], "status": "new"},
         {"title": "De stille kracht", "text": "Tekst van De stille kracht.", "options": ["Ja", "Nee"], "status": "accepted"},
     ]
@@ -95,22 +95,22 @@ def test_dilemmas_brought_in_are_listed_without_author_and_without_rejected_ones
 def test_observers_are_not_counted_as_participants(db, facilitator_id):
     code = play_room(db, facilitator_id, cards=1, players=10, observers=2)
     report = report_of(db, code)
-    assert report["participants"] == 10 == sum(r["count"] for r in report["participants_by_role"])
-    assert sum(r["count"] for r in report["participants_by_team"]) == 10
+    assert report.participants == 10 == sum(r.count for r in report.participants_by_role)
+    assert sum(r.count for r in report.participants_by_team) == 10
 
 
 def test_an_english_deck_gives_an_english_report_in_every_format(db, facilitator_id):
     code = play_room(db, facilitator_id, cards=3, players=15, deck="talking-about-mobility",
                      language_roles=("HR", "Line manager", "MT member"), predictor=predict)
     report = report_of(db, code)
-    assert report["language"] == "en"
+    assert report.language == "en"
     html = render_html(report)
-    for heading in ("Where we agree", "Where it chafes", "Where the conversation took us", "Card by card",
-                    "Perceptions of each other", "Actions", "About the numbers"):
-        assert heading in html, heading
-    for dutch in ("Waar we het over eens zijn", "Waar het schuurt", "Per kaart", "Beeld en tegenbeeld", "Overeenstemming"):
-        assert dutch not in html, dutch
-    statements = [c for c in report["cards"] if c["kind"] == "statement"]
-    assert all(c["votes"][0]["label"] == "strongly disagree" for c in statements)
+    en, nl = strings("en"), strings("nl")
+    for key in ("note", "note_agree", "note_decide", "note_moved", "note_actions", "cards", "perceptions", "actions", "method"):
+        assert en[key] in html, key
+        assert nl[key] not in html, key
+    statements = [c for c in report.cards if c.kind == "statement"]
+    assert all(c.choices[0].label == "strongly disagree" for c in statements)
     sheets = openpyxl.load_workbook(io.BytesIO(render_xlsx(report))).sheetnames
-    assert sheets[:3] == ["Summary", "Agree", "Chafes"] and "Perceptions" in sheets
+    assert sheets[0] == en["sheet_note"] == "Decision note" and "Perceptions" in sheets
+    assert not set(sheets) & {nl[k] for k in ("sheet_note", "sheet_cards", "sheet_votes", "sheet_actions")}
