@@ -47,7 +47,15 @@ def room_id_for_code(db: Database, typed_code: str, facilitator_id: int | None =
 
 
 def render(report: Report, fmt: str, **html_options) -> Rendered:  # noqa: ANN003
-    """Render the report in one of FORMATS."""
+    """Render the report in one of FORMATS; a PDF or XLSX of the same content is made once (cache.py)."""
+    from game.report.cache import CACHED_FORMATS, RENDERED, content_key
+
+    if fmt in CACHED_FORMATS:
+        return RENDERED.get_or_make(content_key(report, fmt), lambda: _render(report, fmt))
+    return _render(report, fmt, **html_options)
+
+
+def _render(report: Report, fmt: str, **html_options) -> Rendered:  # noqa: ANN003
     stem = f"rapport-{report.room.code}" if report.language == "nl" else f"report-{report.room.code}"
     if fmt == "html":
         from game.report.render_html import render_html

@@ -1,0 +1,36 @@
+"""A finished room's PDF is laid out once per content; two downloads at once wait for one layout."""
+from __future__ import annotations
+
+import threading
+import time
+
+from game.report import cache, service
+from game.report.aggregate import ReportOptions
+
+
+def test_the_same_report_is_laid_out_once_and_a_changed_one_again(db, played_room, monkeypatch):
+    calls = []
+
+    def slow_render(report, fmt, **_):  # noqa: ANN001, ANN003, ANN202
+        calls.append(fmt)
+        time.sleep(0.2)
+        return service.Rendered(b"%PDF-1.7 fake", "application/pdf", "r.pdf")
+
+    monkeypatch.setattr(service, "_render", slow_render)
+    cache.RENDERED.clear()
+    report = service.room_report(db, service.room_id_for_code(db, played_room), ReportOptions())
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(service.render(report, "pdf"))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["pdf"] and len(results) == 3
+    again = service.room_report(db, service.room_id_for_code(db, played_room), ReportOptions())
+    service.render(again, "pdf")                       # rebuilt, same content: no new layout
+    assert calls == ["pdf"]
+    stricter = service.room_report(db, service.room_id_for_code(db, played_room), ReportOptions(min_group=8))
+    service.render(stricter, "pdf")                    # other content: laid out again
+    assert calls == ["pdf", "pdf"]
+    service.render(report, "json")                     # JSON is never cached
+    assert calls == ["pdf", "pdf", "json"]
