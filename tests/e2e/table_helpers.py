@@ -42,10 +42,10 @@ def contexts(browser):
         context.close()
 
 
-def shot(page, name: str) -> None:
-    """What the screen shows now (the viewport), as a player sees it."""
+def shot(page, name: str, full_page: bool = False) -> None:
+    """What the screen shows now (the viewport), as a player sees it; or the whole page."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def new_room(laptop, url: str, teams: str = "Team 1", cards: int = 2, second_vote: bool = False) -> str:
