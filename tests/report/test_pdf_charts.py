@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from game.report import charts
+from game.report import model as rm
 from game.report.render_html import render_html
 from game.report.render_pdf import _UNIVERSAL_PSEUDO, _html_class, _user_agent_stylesheet
 from game.report.text import strings
@@ -26,18 +28,24 @@ def drawn_text(svg: str) -> str:
 def test_the_pdf_gets_lean_charts_with_every_figure_and_the_web_page_keeps_pygal(db, played_room):
     report = report_of(db, played_room)
     pdf_html, web_html = render_html(report, for_pdf=True), render_html(report)
-    assert 'class="pc pc-dist"' in pdf_html and 'class="pc pc-over"' in pdf_html
+    assert 'class="pc pc-dist"' in pdf_html
+    assert ('class="pc pc-over"' in pdf_html) == bool(report.note.rest)   # the overview sits in the appendix
     assert "pc-dist" not in web_html and "chart-img" in web_html           # the web page: pygal SVG as before
     assert '<details class="chart-data">' in web_html and "<details" not in pdf_html  # hidden on paper anyway
-    card = report["cards"][0]
+    card = report.cards[0]
     numbers = drawn_text(svg_of(charts.print_distribution(card, NL)))
-    for vote in card["votes"]:
-        assert str(vote["count"]) in numbers
+    for count in card.first.counts:
+        assert str(count) in numbers
+    # The overview: one bar per card, its share in the largest group rounded down (never up across a threshold).
+    overview = charts.print_overview(report.cards, NL)
+    for c in report.cards:
+        assert f"{(100 * c.final.agreement.top_count) // c.final.agreement.total}%" in drawn_text(svg_of(overview))
 
 
 def test_breakdown_segments_fill_the_bar_exactly_and_print_shares_of_8_percent_or_more():
-    card = {"kind": "dilemma", "choices": [{"label": "a"}, {"label": "b"}, {"label": "c"}]}
-    groups = [{"group": "HR", "other": False, "n": 7, "counts": [1, 2, 4]}, {"group": "OR", "other": True, "n": 12, "counts": [12, 0, 0]}]
+    card = SimpleNamespace(kind="dilemma", choices=[rm.Choice(v, m, m.lower()) for v, m in ((1, "A"), (2, "B"), (3, "C"))])
+    groups = [rm.Group("HR", False, 7, [1, 2, 4], False, None, 3, None),
+              rm.Group("OR", True, 12, [12, 0, 0], True, None, 1, None)]
     markup = charts.print_breakdown(card, groups, NL)
     svg = svg_of(markup)
     widths = [sum(float(w) for w in re.findall(r"h([\d.]+)v", d)) for d in re.findall(r'<path d="([^"]*)"', svg)]

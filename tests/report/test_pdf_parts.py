@@ -65,7 +65,7 @@ def test_two_processes_give_the_same_document_as_one(db, played_room):
     for index, (a, b) in enumerate(zip(one.pages, two.pages)):
         assert sorted(_text(a).split()) == sorted(_text(b).split()), (index + 1, collections.Counter(_text(a).split()) - collections.Counter(_text(b).split()), collections.Counter(_text(b).split()) - collections.Counter(_text(a).split()))
         if index:  # the running title and the page number on every page but the cover
-            assert f"{index + 1} / {len(two.pages)}" in _text(b) and report["room"]["title"] in _text(b)
+            assert f"{index + 1} / {len(two.pages)}" in _text(b) and report.room.title in _text(b)
     assert all(0 < y < 40 for y in _heights_of(two.pages[len(two.pages) // 2], f"{len(two.pages) // 2 + 1} / "))  # at the foot
     assert _links(two) == _links(one) and _links(one)          # contents, summary, tables -> the same pages
     assert _outline(two) == _outline(one) and len(_outline(one)) > 5
