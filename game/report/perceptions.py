@@ -11,7 +11,8 @@ from collections import Counter, defaultdict
 
 from game.rules import privacy as m
 from game.rules.cards import CardKind
-from game.rules.points import majority, side
+from game.rules.kinds import kind_of
+from game.rules.points import majority
 
 # A card is listed under "expected differs from thought" when the expected and the voted distributions
 # differ by at least this total variation distance (0 = identical, 1 = nothing in common) ...
@@ -41,7 +42,7 @@ def perceptions(data, cards: dict[int, tuple[str, str, int, str, int]], min_grou
         winners = majority(card_kind, {v.player_id: v.choice for v in votes})
         entry = per_card.setdefault(rc_id, {"expected": Counter(), "actual": Counter(), "made": 0, "right": 0})
         for v in votes:
-            entry["actual"][v.choice if kind == "dilemma" else side(v.choice)] += 1
+            entry["actual"][kind_of(kind).camp_of(v.choice)] += 1
             if v.prediction is None:
                 continue
             right = v.prediction in winners
@@ -95,7 +96,7 @@ def _cards(per_card: dict[int, dict], cards: dict) -> list[dict]:
         if not entry["made"]:
             continue
         key, title, position, kind, options = cards[rc_id]
-        values = SIDES if kind == "statement" else tuple(range(1, options + 1))
+        values = kind_of(kind).camp_values(options)
         expected = _shares(entry["expected"], values)
         actual = _shares(entry["actual"], values)
         gap = round(sum(abs(expected[v] - actual[v]) for v in values) / 2, 4)

@@ -13,6 +13,7 @@ from game.report.groups import expected_text, lean_text
 from game.report.note import moves_text
 from game.report.sections import sections_of
 from game.report.text import long_date, strings
+from game.rules.kinds import kind_of
 
 CSS_FILES = ("css/report.css", "css/report-print.css")
 SORT_KEYS = ("due", "owner", "team", "card", "what")
@@ -73,8 +74,8 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
         "sections": sections_of(report), "show_code": show_code, "share": share,
         "headline_of": lambda card, view: _headline(card, view, t), "moves": lambda card: moves_text(card, t),
         "pct_share": lambda value: f"{int(100 * value)}%",
-        "lean": lambda card, group: lean_text(group, t, card.kind == "statement"),
-        "expected": lambda card, group: expected_text(group, card.kind == "statement"),
+        "lean": lambda card, group: lean_text(group, t, _scale(card)),
+        "expected": lambda card, group: expected_text(group, _scale(card)),
         "css": _css(), "num": num, "pct": percent, "letters": charts.LETTERS,
         "date": lambda value: long_date(value, language),
         # The PDF gets the charts as HTML boxes (charts.py: WeasyPrint draws SVG text letter by letter).
@@ -97,13 +98,17 @@ def _headline(card: CardResult, view: Tally, t: dict) -> str:
         return t["too_few_votes"]
     if view.unanimous:
         return t["everyone_chose"].format(choice=a.top_label)
-    if card.kind == "statement":
+    if _scale(card):
         return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
     return t["count_chose"].format(count=a.top_count, total=a.total, choice=a.top_label) + (" " + t["tied_note"] if a.tied else "")
+
+
+def _scale(card: CardResult) -> bool:
+    return kind_of(card.kind).is_scale
 
 
 def render_fragment(report: Report, template: str) -> str:
     """One partial of the report on its own (the dashboard's live role-group picture)."""
     t = strings(report.language)
     return _environment().get_template(template).render(
-        r=report, t=t, lean=lambda card, group: lean_text(group, t, card.kind == "statement"))
+        r=report, t=t, lean=lambda card, group: lean_text(group, t, _scale(card)))
