@@ -1,6 +1,8 @@
 """The deck library for facilitators: browse, duplicate, edit (a new version per save), restore, import, export."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -18,6 +20,7 @@ from game.web.deck_forms import CardForm, DeckForm, ImportForm, error_count, fil
 from game.web.deck_text import problem_line, text_for
 from game.web.forms import ConfirmForm
 
+log = logging.getLogger(__name__)
 bp = Blueprint("decks", __name__, url_prefix="/decks")
 # An upload may be up to MAX_FILE_BYTES; a larger request is refused before it is read. The editor's
 # form of a 200-card deck stays well below this.
@@ -209,6 +212,7 @@ def upload():  # noqa: ANN201
         try:
             saved = library.import_file(get_db(), raw, name, _author(), new_deck)
         except DeckError as exc:
+            log.warning("deck upload refused: %s: %s problem(s), first: %s", name, len(exc.problems), exc.problems[0])
             problems.append(t["import_failed_1" if len(exc.problems) == 1 else "import_failed"] % {"file": name, "n": len(exc.problems)})
             problems += [problem_line(p, current_language()) for p in exc.problems]
         except RuleViolation as exc:

@@ -1,6 +1,8 @@
 """Forms (Flask-WTF: CSRF on every form, server-side validation)."""
 from __future__ import annotations
 
+import logging
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,17 +15,25 @@ from game.play.accounts import MIN_PASSWORD
 from game.rules.errors import RuleViolation
 from game.rules.text import clean_text
 
+log = logging.getLogger(__name__)
+
 
 class CleanText:
     """game/rules/text.py on a form field: NFC; control characters, direction overrides and text that
     shows nothing are refused next to the field, before anything reaches the database (PostgreSQL
     refuses NUL in text: without this a 500)."""
 
+    def __init__(self, per_line: bool = False):
+        self.per_line = per_line  # a textarea of names: a line that shows nothing is refused on its own
+
     def __call__(self, _form: FlaskForm, field: StringField) -> None:
         if isinstance(field.data, str) and field.data:
             try:
                 field.data = clean_text(field.data)
+                for line in field.data.splitlines() if self.per_line else ():
+                    clean_text(line)
             except RuleViolation as exc:
+                log.warning("refused form field %s: %s", field.name, exc.code)  # one line, no traceback
                 raise ValidationError(exc.text(gettext)) from None
 
 
@@ -42,8 +52,8 @@ class RoomForm(FlaskForm):
     deck = SelectField(_l("Card deck"), validators=[DataRequired()])
     title = StringField(_l("Title of the session"), validators=[Optional(), Length(max=120), CleanText()])
     cards = IntegerField(_l("Number of cards (empty = all)"), validators=[Optional(), NumberRange(min=1, max=200)])
-    teams = TextAreaField(_l("Teams (one name per line, 1 to 20)"), validators=[DataRequired(), Length(max=2000), CleanText()])
-    roles = TextAreaField(_l("Roles (one per line)"), validators=[DataRequired(), Length(max=2000), CleanText()])
+    teams = TextAreaField(_l("Teams (one name per line, 1 to 20)"), validators=[DataRequired(), Length(max=2000), CleanText(per_line=True)])
+    roles = TextAreaField(_l("Roles (one per line)"), validators=[DataRequired(), Length(max=2000), CleanText(per_line=True)])
     shuffle = BooleanField(_l("Shuffle the cards"), default=True)
     pacing = SelectField(_l("Pace"), choices=[SelectChoice("team", _l("Each team at its own pace")),
                                            SelectChoice("plenary", _l("Plenary: the facilitator takes the steps for all tables"))], default="team")

@@ -211,9 +211,10 @@ def test_a_login_with_a_bad_username_is_refused_at_the_field_not_a_500(app, room
     ("title", "Sessie \u202eredro"), ("title", "\x1b[2J"), ("teams", "Team A\n\u200b\u200b\nTeam C"),
     ("teams", "Team A\nTeam\x00B"), ("roles", "HR\n\u2066MT\u2069"), ("save_as", "Sjabloon\x00"),
 ], ids=["title-rlo", "title-ansi", "teams-invisible", "teams-nul", "roles-isolate", "template-nul"])
-def test_a_new_room_with_bad_text_shows_the_reason_and_creates_nothing(app, room, db, field: str, value: str):
+def test_a_new_room_with_bad_text_shows_the_reason_and_creates_nothing(app, room, db, field: str, value: str, caplog):
     client = logged_in(app)
     before = fingerprint(db)
+    caplog.clear()
     form = {"deck": DECK, "title": "Sessie", "teams": "Team A\nTeam B", "roles": "HR\nMT", "pacing": "team",
             "template": "", "previous": "", "save_as": "", field: value, "csrf_token": token(client, "/rooms")}
     reply = client.post("/rooms", data=form)
@@ -221,6 +222,9 @@ def test_a_new_room_with_bad_text_shows_the_reason_and_creates_nothing(app, room
     assert reply.status_code in (200, 422), reply.status_code
     assert "Haal de onzichtbare stuurtekens weg" in page or "Deze tekst toont niets" in page
     assert fingerprint(db) == before
+    assert [r.getMessage() for r in caplog.records if r.name == "game.web.forms"] == [f"refused form field {field}: " + (
+        "text/invisible" if "\u200b" in value else "text/control_characters")]
+    assert not [r for r in caplog.records if r.exc_info]
 
 
 @pytest.mark.parametrize("path", ["/decks/ab%00c", "/decks/ab%00c/export.yml", "/decks/" + "a" * 5000,
