@@ -107,7 +107,8 @@ def test_projector_and_dashboard_during_a_plenary_game(start_server, server_env,
         bot.call("cast_vote", {"round": 1, "choice": FIRST[bot.table][bots.index(bot) % 3], "prediction": 1})
     expect(screen.locator(".vote-meter")).to_contain_text("9 van 12")
     for table, page in enumerate(players, start=1):
-        page.locator("[data-vote]").nth(BROWSER_CHOICE[table]).click()  # the table's last vote: the reveal
+        page.locator("[data-vote]").nth(BROWSER_CHOICE[table]).click()
+        page.locator("[data-predict]").first.click()  # the table's last vote, with its prediction: the reveal
     for page in players:
         expect(page.locator(".phase-pill")).to_have_text("Bespreek")
     expect(screen.get_by_role("heading", name="Waar de tafels verschillen")).to_be_visible()

@@ -56,10 +56,12 @@ def test_facilitator_sets_up_hosts_and_two_tablets_play_a_round(start_server, ta
 
     # Vote privately: Bas sees that Anna voted, not what.
     anna.locator("[data-vote]").first.click()
+    anna.locator("[data-predict]").first.click()  # the vote and the prediction are one act (issue 16)
     expect(bas.locator(".players")).to_contain_text("✓ gestemd")
     expect(bas.locator(".distribution")).to_have_count(0)
     shot(anna, "02-vote")
     bas.locator("[data-vote]").nth(1).click()
+    bas.locator("[data-predict]").first.click()
 
     # Reveal on both tablets at once, then discuss.
     for page in (anna, bas):
@@ -75,9 +77,8 @@ def test_facilitator_sets_up_hosts_and_two_tablets_play_a_round(start_server, ta
     expect(bas.get_by_text("Anna legt het besluit van het team vast")).to_be_visible()
     anna.locator('.decision-form input[name="position"]').first.check()
     anna.get_by_label("Waarom (één regel)").fill("Eerst de werkdruk oplossen.")
-    anna.get_by_text("Vervolgactie toevoegen").click()
     anna.get_by_label("Wat gaan we doen?").fill("Werkdruk bespreken in het MT")
-    anna.get_by_label("Wie (rol of initialen, geen namen)").fill("MT-lid")
+    anna.get_by_label("Wie (rol, functietitel of initialen)").fill("MT-lid")
     anna.get_by_label("Wanneer").fill((dt.date.today() + dt.timedelta(days=60)).isoformat())
     shot(anna, "04-decide")
     anna.get_by_role("button", name="Besluit vastleggen").click()
