@@ -28,6 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings.from_environment())
     app.config.update(overrides or {})
     logging.basicConfig(level=app.config.get("LOG_LEVEL", logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    security.scrub_client_addresses()  # no client IP in any log line (docs/privacy.md)
     register_database(app)
     register_extensions(app)
     register_blueprints(app)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -51,7 +52,10 @@ def serve(host: str, port: int, async_mode: str) -> None:
     app = _app(ASYNC_MODE=async_mode)
     start_background_work(app)
     click.echo(f"Inzetbaarheidsspel on http://{host}:{port}/ ({async_mode}, {app.config['DATABASE_URL'].split('://')[0]})", err=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(async_mode == "threading"), log_output=False)
+    # gevent's server writes its errors (with the client's address) to stderr unless given a logger:
+    # through logging they pass the address filter (game/security.py).
+    extra = {"error_log": logging.getLogger("gevent.pywsgi")} if async_mode == "gevent" else {}
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(async_mode == "threading"), log_output=False, **extra)
 
 
 @cli.group()

@@ -47,6 +47,11 @@ def from_environment() -> dict:
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "EVENTS_PER_SECOND": _int("EVENTS_PER_SECOND", 20),   # per connection, sustained
         "EVENTS_BURST": _int("EVENTS_BURST", 60),             # per connection, at once
+        # Per address (a venue's NAT: 60 tablets) and new connections per address (issue 17, game/live/gate.py).
+        "EVENTS_PER_SECOND_PER_ADDRESS": _int("EVENTS_PER_SECOND_PER_ADDRESS", 30),
+        "EVENTS_BURST_PER_ADDRESS": _int("EVENTS_BURST_PER_ADDRESS", 300),
+        "HANDSHAKES_PER_SECOND": _int("HANDSHAKES_PER_SECOND", 2),
+        "HANDSHAKE_BURST": _int("HANDSHAKE_BURST", 120),
         "JOIN_FAILURES_PER_IP": _int("JOIN_FAILURES_PER_IP", 30),  # wrong codes per IP per window
         "JOIN_FAILURES_GLOBAL": _int("JOIN_FAILURES_GLOBAL", 600),  # wrong codes per window, all IPs
         "JOIN_FAILURE_WINDOW": _int("JOIN_FAILURE_WINDOW", 600),    # seconds

@@ -5,6 +5,8 @@ tests and processes never share counters). See docs/security.md for what is enfo
 """
 from __future__ import annotations
 
+import logging
+import re
 import threading
 import time
 from collections import deque
@@ -180,6 +182,37 @@ def login_failed(ip: str, username: str) -> None:
 
 def login_succeeded(username: str) -> None:
     limits().login_per_user.reset(username.strip().lower()[:80])
+
+
+# --- logs -------------------------------------------------------------------------------------
+
+# gevent's pywsgi writes "(from ('203.0.113.7', 51234))" into its error lines; other libraries may name
+# an address too. docs/privacy.md promises no client address in any log line (issue 17).
+_ADDRESS = re.compile(r"\(from \(.*?\)\)|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"
+                      r"|\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|[0-9a-fA-F]*::[0-9a-fA-F:.]*[0-9a-fA-F]")
+MAX_LOG_LINE = 300
+
+
+class NoClientAddresses(logging.Filter):
+    """Rewrites a record so it names no IP address and stays one short line (a flooder's junk bytes
+    once made a 4 KB line of gevent's 'Invalid HTTP method')."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = _ADDRESS.sub("[address]", message)
+        clean = clean.replace("\r", " ").replace("\n", " ") if record.exc_info is None else clean
+        if len(clean) > MAX_LOG_LINE and record.exc_info is None:
+            clean = clean[:MAX_LOG_LINE] + "…"
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+def scrub_client_addresses() -> None:
+    """Put the filter on every handler of the root logger (filters on a logger miss its children)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, NoClientAddresses) for f in handler.filters):
+            handler.addFilter(NoClientAddresses())
 
 
 # --- HTTP -------------------------------------------------------------------------------------
