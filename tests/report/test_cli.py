@@ -1,6 +1,7 @@
 """`inzetspel report CODE --format ...`: the JSON validates and adds up, the PDF has pages, the XLSX has named sheets."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -14,8 +15,11 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from game.cli import cli
+from game.report.sections import all_tables
+from game.report.text import strings
 from game.store.models import RoomRecord, RoundRecord, TeamRecord, VoteRecord
 from tests.conftest import ROOT
+from tests.report.test_aggregate import report_of
 
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text())
 
@@ -53,9 +57,12 @@ def test_the_json_report_validates_and_its_votes_equal_the_database(monkeypatch,
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(report)
-    assert {c["key"]: sum(v["count"] for v in c["votes"]) for c in report["cards"]} == votes_per_card(db, played_room)
-    assert {"room", "participants", "cards", "actions"} <= set(report)
-    assert all("agreement" in c and "votes" in c for c in report["cards"])
+    assert {c["key"]: sum(c["first"]["counts"]) for c in report["cards"]} == votes_per_card(db, played_room)
+    assert {c["key"]: c["votes_total"] for c in report["cards"]} == votes_per_card(db, played_room)
+    assert {"room", "participants", "cards", "actions", "note"} <= set(report)
+    assert all(c["first"]["agreement"]["reading"] in ("strong", "moderate", "divided", "polarised") for c in report["cards"])
+    listed = [e["card"] for key in ("agree", "decide", "moved", "rest") for e in report["note"][key]]
+    assert sorted(listed) == sorted(c["key"] for c in report["cards"])
 
 
 def test_the_pdf_report_is_a_multi_page_pdf(monkeypatch, database_url, played_room, tmp_path: Path):
@@ -66,14 +73,22 @@ def test_the_pdf_report_is_a_multi_page_pdf(monkeypatch, database_url, played_ro
     assert pdf_pages(data) >= 6
 
 
-def test_the_xlsx_report_opens_with_one_named_sheet_per_section(monkeypatch, database_url, played_room, tmp_path: Path):
+def test_the_xlsx_report_opens_with_one_named_sheet_per_section(monkeypatch, database_url, db, played_room, tmp_path: Path):
     out = tmp_path / "r.xlsx"
     assert run_report(monkeypatch, database_url, played_room, "--format", "xlsx", "-o", str(out)).exit_code == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert book.sheetnames == ["Samenvatting", "Eens", "Schuurt", "Gesprek", "Kaarten", "Stemmen", "Uitsplitsing", "Besluiten", "Acties"]
-    votes = book["Stemmen"]
-    assert [c.value for c in votes[1]] == ["card_position", "card", "ballot", "choice", "choice_label"]
-    assert votes.max_row - 1 == 4 * 15
+    nl = strings("nl")
+    report = report_of(db, played_room)
+    # One sheet per table of the sections the report has, in the registry's order, the decision note first.
+    assert book.sheetnames == [name[:31] for _, name, _ in all_tables(report, nl)]
+    assert book.sheetnames[0] == nl["sheet_note"] and nl["sheet_votes"] in book.sheetnames
+    votes = book[nl["sheet_votes"]]
+    assert [c.value for c in votes[1]] == [nl[k] for k in ("position", "card", "ballot", "choice", "choice_label", "count")]
+    assert sum(row[5] for row in votes.iter_rows(min_row=2, values_only=True)) == 4 * 15
+    # Dates are dates in the spreadsheet, not text.
+    actions = book[nl["sheet_actions"]]
+    dues = [row[2] for row in actions.iter_rows(min_row=2, values_only=True)]
+    assert dues and all(isinstance(d, dt.datetime) for d in dues)
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv"])
