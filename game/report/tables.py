@@ -42,11 +42,11 @@ def note_tables(report: rm.Report, t: dict) -> list[Table]:
 
 
 def card_tables(report: rm.Report, t: dict) -> list[Table]:
-    cards = [[t["position"], t["card"], t["kind"], t["ballot"], t["votes"], t["largest_camp"], t["share"], t["reading"],
+    cards = [[t["position"], t["card"], t["kind"], t["ballot"], t["votes"], t["largest_camp"], t["share_col"], t["reading"],
               t["mean"], t["comfort_answers"], t["comfort_low"], t["list"]]]
     votes = [[t["position"], t["card"], t["ballot"], t["choice"], t["choice_label"], t["count"]]]
     breakdowns = [[t["position"], t["card"], t["breakdown"], t["group"], t["n_people"]]
-                  + [f"{t['choice']} {i}" for i in range(1, 6)] + [t["share"], t["mean"], t["p_value"]]]
+                  + [f"{t['choice']} {i}" for i in range(1, 6)] + [t["share_col"], t["mean"], t["p_value"]]]
     decisions = [[t["position"], t["card"], t["team"], t["decision"], t["no_agreement"], t["rationale"]]]
     arguments = [[t["position"], t["card"], t["stance"], t["argument"], t["helpful"]]]
     for c in report.cards:
@@ -77,7 +77,7 @@ def card_tables(report: rm.Report, t: dict) -> list[Table]:
 
 def group_tables(report: rm.Report, t: dict) -> list[Table]:
     """Per card and role group: the group's own lean and what it expected the majority to choose."""
-    rows = [[t["position"], t["card"], t["group"], t["n_people"], t["groups_voted"], t["share"], t["groups_expected"],
+    rows = [[t["position"], t["card"], t["group"], t["n_people"], t["groups_voted"], t["share_col"], t["groups_expected"],
              t["predictions"], t["groups_same"], t["p_value"]]]
     for c in report.cards:
         if not c.groups or len(c.groups.groups) < 2:
@@ -113,7 +113,7 @@ def perception_tables(report: rm.Report, t: dict) -> list[Table]:
     p = report.perceptions
     if not p.get("available"):
         return []
-    rows = [[t["table"], t["group_or_card"], t["n_people"], t["predictions"], t["right"], t["share"], t["expected"],
+    rows = [[t["table"], t["group_or_card"], t["n_people"], t["predictions"], t["right"], t["share_col"], t["expected"],
              t["voted"], t["gap"]]]
     for g in p["by_role"]["groups"]:
         rows.append([t["role"], t["other"] if g["other"] else g["group"], g["n"], g["predictions"], g["right"],

@@ -166,7 +166,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "position": NP_("report", "Position"),
     # The decision note and the measures (issue 13).
     "kind": N_("Kind"),
-    "share": N_("Share"),
+    "share_col": N_("Share"),
     "comfort_answers": N_("Can live with it: answers"),
     "comfort_low": N_("Can live with it: hard"),
     "breakdown": N_("Breakdown"),
