@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from game.decks import card_from_data
 from game.play import rooms
-from game.rules.live_figures import comfort_view, gate_overview, min_group_of, released_teams, watch_view
+from game.rules.live_figures import (
+    comfort_view, gate_overview, min_group_of, released_teams, settled_rounds, watch_view,
+)
 from game.rules.screen_view import screen_view
 from game.rules.views import card_view
 from game.store.db import Database
@@ -54,13 +56,13 @@ def _history(session, room: RoomRecord) -> dict[int, dict]:  # noqa: ANN001
 def team_sizes_of_room(db: Database, code: str) -> dict[int, int]:
     """Seated voters per team (observers and removed seats excluded), for the gate's complement rule."""
     with db.transaction() as session:
-        room = session.scalar(select(RoomRecord).where(RoomRecord.code == code))
-        if room is None:
-            return {}
-        sizes = {t.id: 0 for t in room.teams}
-        for team_id in session.scalars(select(PlayerRecord.team_id).where(
-                PlayerRecord.room_id == room.id, PlayerRecord.observer.is_(False), PlayerRecord.removed_at.is_(None))):
-            sizes[team_id] = sizes.get(team_id, 0) + 1
+        team_ids = session.scalars(select(TeamRecord.id).join(RoomRecord, RoomRecord.id == TeamRecord.room_id)
+                                   .where(RoomRecord.code == code)).all()
+        sizes = dict.fromkeys(team_ids, 0)
+        rows = session.execute(select(PlayerRecord.team_id, func.count()).where(
+            PlayerRecord.team_id.in_(team_ids), PlayerRecord.observer.is_(False), PlayerRecord.removed_at.is_(None))
+            .group_by(PlayerRecord.team_id)).all() if team_ids else []
+        sizes.update({team_id: n for team_id, n in rows})
         return sizes
 
 
@@ -73,9 +75,11 @@ def watch_views(db: Database, code: str, views: list[dict]) -> list[dict]:
 
 
 def comfort_notice(db: Database, code: str, entry: dict) -> dict:
-    """A team's comfort counts for the dashboards, through the gate."""
+    """A team's comfort counts for the dashboards, through the gate (complete rounds only)."""
+    sizes = team_sizes_of_room(db, code)
     with db.transaction() as session:
         room = session.scalar(select(RoomRecord).where(RoomRecord.code == code))
-        min_group = min_group_of({"settings": room.settings or {}}) if room else 5
-    shown = released_teams(team_sizes_of_room(db, code), min_group)
-    return comfort_view(entry, min_group, entry["team_id"] in shown)
+        team = session.get(TeamRecord, entry["team_id"])
+        min_group = min_group_of({"settings": room.settings or {}})
+        settled = settled_rounds(entry, sizes.get(team.id, 0), team.rounds_done, team.phase, room.is_open)
+    return comfort_view(entry, min_group, entry["team_id"] in released_teams(sizes, min_group), settled)

@@ -57,10 +57,20 @@ def watch_view(view: dict, released: bool) -> dict:
     return out
 
 
-def comfort_view(entry: dict, min_group: int, released: bool) -> dict:
-    """'Can you live with it?' of one team for the dashboard: a round's count only when at least
-    `min_group` answered and the team may be shown; the totals over the shown rounds only."""
-    rounds = [r for r in entry.get("rounds", []) if released and release_count(r["low"], r["answered"], min_group)]
+def settled_rounds(entry: dict, seated: int, rounds_done: int, phase: str, room_open: bool) -> frozenset[int]:
+    """The rounds whose comfort answers are complete: everyone seated answered, or the team has moved on
+    (a later card drawn, or the room ended). Counts that grew answer by answer on the dashboard would give
+    each answer away as the difference between two updates."""
+    later_card = phase not in ("draw", "finished")
+    return frozenset(r["round"] for r in entry.get("rounds", [])
+                     if not room_open or r["answered"] >= seated or r["round"] < rounds_done or (r["round"] == rounds_done and later_card))
+
+
+def comfort_view(entry: dict, min_group: int, released: bool, settled: frozenset[int]) -> dict:
+    """'Can you live with it?' of one team for the dashboard: a round's count only when its answers are
+    complete (`settled`), at least `min_group` answered and the team may be shown; totals over those rounds."""
+    rounds = [r for r in entry.get("rounds", [])
+              if released and r["round"] in settled and release_count(r["low"], r["answered"], min_group)]
     flags = {"rounds": rounds, "answered": sum(r["answered"] for r in rounds), "low": sum(r["low"] for r in rounds)}
     withheld = sum(1 for r in entry.get("rounds", []) if r not in rounds)
     return {"team_id": entry["team_id"], **flags, "withheld": withheld, "alerts": comfort_alerts(flags)}
@@ -73,5 +83,10 @@ def gate_overview(overview: dict) -> dict:
     shown = released_teams(team_sizes(teams), min_group)
     result = {**overview, "teams": [watch_view(v, v["team"]["id"] in shown) for v in teams]}
     if "comfort" in overview:
-        result["comfort"] = [comfort_view(c, min_group, c["team_id"] in shown) for c in overview["comfort"]]
+        sizes, by_id = team_sizes(teams), {v["team"]["id"]: v for v in teams}
+        result["comfort"] = [
+            comfort_view(c, min_group, c["team_id"] in shown, settled_rounds(
+                c, sizes.get(c["team_id"], 0), by_id[c["team_id"]]["rounds_done"], by_id[c["team_id"]]["phase"],
+                overview["room"].get("open", True)) if c["team_id"] in by_id else frozenset())
+            for c in overview["comfort"]]
     return result

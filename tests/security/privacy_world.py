@@ -1,0 +1,301 @@
+"""Rooms played through the use cases while every live surface is recorded, and the figures of every surface
+turned into claims about sets of answers, so that tests/security/test_privacy_surfaces.py can check them."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from sqlalchemy import select
+
+from game.play import facilitation, rooms, turns
+from game.play.common import Outcome
+from game.play.live_views import comfort_notice, dashboard_overview, screen_state, watch_views
+from game.report.service import render, room_id_for_code, room_report
+from game.rules.errors import RuleViolation
+from game.rules.settings import RoomSettings
+from game.store.models import ComfortRecord, PlayerRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord
+
+DECK = "mobiliteit-bespreekbaar"
+ROLES = ("Bestuurder / directeur", "MT-lid", "Leidinggevende", "HR", "Medewerker", "OR-lid")
+TODAY = dt.date(2026, 11, 23)
+
+
+@dataclass
+class Spec:
+    """A room to generate: who sits where with which role, and how everyone answers."""
+
+    teams: int
+    seats: list[tuple[int, str]]              # (team position 1.., role) per player
+    plenary: bool = False
+    second_vote: bool = False
+    cards: int = 1
+    seed: int = 0
+    abstain: float = 0.0                      # chance that a player (not the first of a team) does not vote
+    unanimous: bool = False                   # everyone chooses the first option
+
+
+@dataclass
+class Recorded:
+    """What the room's dashboards and big screen received, and the finished room's report (JSON)."""
+
+    code: str
+    dashboard: list[dict] = field(default_factory=list)   # team views as `team_progress` sends them
+    comfort: list[dict] = field(default_factory=list)     # comfort counts as the dashboards receive them
+    screens: list[dict] = field(default_factory=list)     # the big screen's states
+    overviews: list[dict] = field(default_factory=list)   # the dashboard's overview (page load / watch_room)
+    report: dict | None = None
+
+
+def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded:  # noqa: ANN001
+    """Create, seat and play a room through the use cases, recording every live surface on the way."""
+    rng = random.Random(spec.seed)
+    settings = RoomSettings(pacing="plenary" if spec.plenary else "team", second_vote=spec.second_vote, comfort=True,
+                            **({"team_quorum": 1} if "team_quorum" in RoomSettings.__dataclass_fields__ else {}))
+    code = rooms.create_room(db, facilitator_id, rooms.RoomSpec(
+        deck_slug=DECK, team_names=tuple(f"Tafel {i + 1}" for i in range(spec.teams)), cards=spec.cards,
+        shuffle=False, roles=ROLES, settings=settings))
+    rec = Recorded(code)
+    seats = [rooms.take_seat(db, code, f"Speler {i}", role, team)[1] for i, (team, role) in enumerate(spec.seats)]
+    by_team: dict[int, list] = {}
+    for seat in seats:
+        by_team.setdefault(seat.team_id, []).append(seat)
+    views: dict[int, dict] = {}
+
+    def record(outcome: Outcome) -> None:
+        views.update(outcome.team_views)
+        if outcome.team_views:
+            rec.dashboard.extend(watch_views(db, code, list(outcome.team_views.values())))
+        for room_code, event, payload in outcome.notices:
+            if event == "comfort":
+                rec.comfort.append(comfort_notice(db, room_code, payload))
+
+    def screen() -> None:  # the big screen after each step of the room (its figures change only there)
+        rec.screens.append(screen_state(db, code))
+
+    def advance(team_id: int) -> None:
+        record(facilitation.advance_team(db, facilitator_id, team_id))
+
+    def phase(team_id: int) -> str:
+        return views[team_id]["phase"] if team_id in views else "draw"
+
+    for number in range(1, spec.cards + 1):
+        if spec.plenary:
+            record(facilitation.advance_all(db, facilitator_id, code))
+        else:
+            for team_id in by_team:
+                advance(team_id)
+                if not spec.plenary and team_id % 2:
+                    screen()  # between tables: a table drawing while others still play the card before
+        for ballot in (1, 2) if spec.second_vote else (1,):
+            for team_id, members in by_team.items():
+                card = views[team_id]["card"]
+                choices = [c["value"] for c in card["choices"]]
+                for index, seat in enumerate(members):
+                    if index and rng.random() < spec.abstain:
+                        continue
+                    choice = choices[0] if spec.unanimous else rng.choice(choices)
+                    prediction = None
+                    if ballot == 1:
+                        prediction = rng.choice(choices if card["kind"] == "dilemma" else [-1, 0, 1])
+                    record(turns.cast_vote(db, seat, number, choice, prediction=prediction))
+                if not spec.plenary:
+                    screen()  # table by table: a room total must not grow with each table's reveal
+            voting = {"vote"} if ballot == 1 else {"revote"}
+            if spec.plenary:
+                if any(phase(t) in voting for t in by_team):
+                    record(facilitation.advance_all(db, facilitator_id, code))
+            else:
+                for team_id in by_team:
+                    if phase(team_id) in voting:
+                        advance(team_id)
+                        screen()
+            screen()
+            if ballot == 1 and spec.second_vote:  # on to the second vote
+                if spec.plenary:
+                    record(facilitation.advance_all(db, facilitator_id, code))
+                else:
+                    for team_id in by_team:
+                        advance(team_id)
+        for team_id, members in by_team.items():
+            if phase(team_id) == "discuss":
+                advance(team_id)
+            turn = next(s for s in members if s.player_id == views[team_id]["turn_player_id"])
+            record(turns.record_decision(db, turn, number, 1, "Toelichting", None, TODAY))
+            for seat in members:
+                record(turns.rate_comfort(db, seat, number, rng.choice([1, 2, 3, 4, 5])))
+        screen()
+    rec.overviews.append(dashboard_overview(db, facilitator_id, code))
+    record(rooms.end_room(db, facilitator_id, code))
+    rec.screens.append(screen_state(db, code))
+    if report:
+        rec.report = json.loads(render(room_report(db, room_id_for_code(db, code)), "json").body)
+    return rec
+
+
+# --- the truth (from the database) and the claims each surface makes about it ---
+
+@dataclass
+class Truth:
+    team_of: dict[int, int]                  # player -> team id
+    team_name: dict[int, str]                # team id -> name
+    team_by_name: dict[str, int]
+    role_of: dict[int, str]
+    votes: dict[tuple[int, int], dict[int, int]]       # (round, ballot) -> player -> choice (revealed ballots only)
+    predictions: dict[int, set[int]]                   # round -> players who predicted
+    comfort: dict[int, set[int]]                       # round -> players who answered
+    seated: dict[int, int]                             # team id -> seated voters
+
+
+def truth(db, code: str) -> Truth:  # noqa: ANN001
+    with db.transaction() as s:
+        room = s.scalar(select(RoomRecord).where(RoomRecord.code == code))
+        teams = {t.id: t.name for t in s.scalars(select(TeamRecord).where(TeamRecord.room_id == room.id))}
+        players = s.scalars(select(PlayerRecord).where(PlayerRecord.room_id == room.id, PlayerRecord.observer.is_(False))).all()
+        rows = s.execute(select(RoundRecord.number, RoundRecord.revealed_at, RoundRecord.revote_revealed_at, VoteRecord.player_id,
+                                VoteRecord.ballot, VoteRecord.choice, VoteRecord.prediction)
+                         .join(VoteRecord, VoteRecord.round_id == RoundRecord.id).where(RoundRecord.team_id.in_(teams))).all()
+        comfort = s.execute(select(RoundRecord.number, ComfortRecord.player_id).join(RoundRecord, RoundRecord.id == ComfortRecord.round_id)
+                            .where(RoundRecord.team_id.in_(teams))).all()
+    votes: dict = {}
+    preds: dict = {}
+    for number, revealed, revealed2, pid, ballot, choice, prediction in rows:
+        if (ballot == 1 and revealed) or (ballot == 2 and revealed2):
+            votes.setdefault((number, ballot), {})[pid] = choice
+        if ballot == 1 and prediction is not None and revealed:
+            preds.setdefault(number, set()).add(pid)
+    answered: dict = {}
+    for number, pid in comfort:
+        answered.setdefault(number, set()).add(pid)
+    seated: dict = {t: 0 for t in teams}
+    for p in players:
+        seated[p.team_id] += 1
+    return Truth({p.id: p.team_id for p in players}, teams, {n: i for i, n in teams.items()},
+                 {p.id: p.role for p in players}, votes, preds, answered, seated)
+
+
+Claim = tuple[str, frozenset, str]  # (universe, set of (player, round) answers, where it was shown)
+
+
+def _answers(players, number: int) -> frozenset:  # noqa: ANN001
+    return frozenset((p, number) for p in players)
+
+
+def live_claims(rec: Recorded, t: Truth) -> list[Claim]:
+    """Every figure the dashboards and big screen received, as the set of answers it is about."""
+    claims: list[Claim] = []
+    views = rec.dashboard + [v for o in rec.overviews for v in o["teams"]]
+    for v in views:
+        team, number = v["team"]["id"], v["round"]
+        for key, ballot in (("distribution", 1), ("distribution2", 2)):
+            if v.get(key):
+                who = [p for p, _ in t.votes.get((number, ballot), {}).items() if t.team_of[p] == team]
+                assert sum(d["count"] for d in v[key]) == len(who), ("dashboard", key, v["team"], number)
+                claims.append((f"vote{ballot}", _answers(who, number), f"dashboard {key} {v['team']['name']} card {number}"))
+        if v.get("predictions"):
+            who = [p for p in t.predictions.get(number, ()) if t.team_of[p] == team]
+            claims.append(("pred", _answers(who, number), f"dashboard predictions {v['team']['name']} card {number}"))
+    for c in rec.comfort + [c for o in rec.overviews for c in o.get("comfort", [])]:
+        rounds = []
+        for r in c["rounds"]:
+            who = [p for p in t.comfort.get(r["round"], ()) if t.team_of[p] == c["team_id"]]
+            assert len(who) == r["answered"]
+            rounds.append(_answers(who, r["round"]))
+            claims.append(("comfort", rounds[-1], f"dashboard comfort team {c['team_id']} card {r['round']}"))
+        if c["answered"]:
+            claims.append(("comfort", frozenset().union(*rounds), f"dashboard comfort total team {c['team_id']}"))
+    for state in rec.screens:
+        for card in state["cards"]:
+            number = card["round"]
+            for key, ballot in (("first", 1), ("second", 2)):
+                res = card.get(key)
+                if not res:
+                    continue
+                everyone = t.votes.get((number, ballot), {})
+                if res["room"]:
+                    assert res["room"]["n"] == len(everyone), ("screen room", number, ballot)
+                    claims.append((f"vote{ballot}", _answers(everyone, number), f"screen room card {number} ballot {ballot}"))
+                for table in res["tables"]:
+                    who = [p for p in everyone if t.team_of[p] == table["team_id"]]
+                    assert table["n"] == len(who)
+                    claims.append((f"vote{ballot}", _answers(who, number), f"screen table {table['team_id']} card {number}"))
+    return claims
+
+
+def report_claims(report: dict, t: Truth) -> list[Claim]:
+    """Every group figure of the JSON report, as the set of answers it is about."""
+    claims: list[Claim] = []
+    groups = {g["name"]: set(g["roles"]) for g in report.get("role_groups", [])}
+    for card in report["cards"]:
+        number = card["position"]
+        for key, ballot in (("first", 1), ("second", 2)):
+            if card.get(key):
+                everyone = t.votes.get((number, ballot), {})
+                claims.append((f"vote{ballot}", _answers(everyone, number), f"report card {number} {key} (room)"))
+        for dim, breakdown in (card.get("breakdowns") or {}).items():
+            if not breakdown.get("shown"):
+                continue
+            claims.extend(_breakdown_claims(breakdown["groups"], dim, number, t, groups, f"report card {number} by {dim}"))
+        if card.get("comfort") and card["comfort"].get("answers"):
+            claims.append(("comfort", _answers(t.comfort.get(number, ()), number), f"report card {number} comfort"))
+        for g in (card.get("groups") or {}).get("groups", []):
+            if g.get("expected") and g.get("expected_n"):
+                members = _members("role_group", g, t, groups, card.get("groups", {}).get("groups", []))
+                who = [p for p in t.predictions.get(number, ()) if p in members]
+                claims.append(("pred", _answers(who, number), f"report card {number} expected by group {g['group']}"))
+    for pc in (report.get("perceptions") or {}).get("cards", []):
+        number = pc["position"]
+        claims.append(("pred", _answers(t.predictions.get(number, ()), number), f"report perceptions card {number}"))
+    return claims
+
+
+def _members(dim: str, g: dict, t: Truth, groups: dict, siblings: list[dict]) -> set[int]:
+    everyone = set(t.team_of)
+    if g.get("other"):
+        named = [s for s in siblings if not s.get("other")]
+        return everyone - set().union(*(_members(dim, s, t, groups, siblings) for s in named)) if named else everyone
+    if dim == "team":
+        return {p for p in everyone if t.team_name[t.team_of[p]] == g["group"]}
+    if dim == "role":
+        return {p for p in everyone if t.role_of[p] == g["group"]}
+    roles = groups.get(g["group"], {g["group"]})
+    return {p for p in everyone if t.role_of[p] in roles}
+
+
+def _breakdown_claims(shown: list[dict], dim: str, number: int, t: Truth, groups: dict, where: str) -> list[Claim]:
+    claims = []
+    for ballot in (1, 2):
+        everyone = t.votes.get((number, ballot), {})
+        sets = [[p for p in everyone if p in _members(dim, g, t, groups, shown)] for g in shown]
+        if all(len(s) == g["n"] for s, g in zip(sets, shown)):
+            claims.extend((f"vote{ballot}", _answers(s, number), f"{where} {g['group']}") for s, g in zip(sets, shown))
+            return claims
+    raise AssertionError(f"{where}: cannot match the groups to the votes: {[(g['group'], g['n']) for g in shown]}")
+
+
+def leaks(claims: list[Claim], min_group: int) -> list[str]:
+    """Figures about fewer than `min_group` answers, shown or derivable as the difference between a shown
+    total and shown parts of it (any set of disjoint parts)."""
+    found = []
+    by_universe: dict[str, set[tuple[frozenset, str]]] = {}
+    for universe, answers, where in claims:
+        if answers and len(answers) < min_group:
+            found.append(f"{where}: {len(answers)} answers")
+        if answers:
+            by_universe.setdefault(universe, {})
+            by_universe[universe].setdefault(answers, where)
+    for universe, sets in by_universe.items():
+        for whole, where in sets.items():
+            parts = sorted((s for s in sets if s < whole), key=len, reverse=True)[:14]
+            # Any collection of disjoint shown parts (up to four): the rest of the whole is derivable.
+            for size in range(1, min(len(parts), 4) + 1):
+                for combo in combinations(parts, size):
+                    union = frozenset().union(*combo)
+                    if sum(len(c) for c in combo) != len(union):
+                        continue
+                    rest = len(whole) - len(union)
+                    if 0 < rest < min_group:
+                        found.append(f"{where} minus {[sets[c] for c in combo]}: {rest} answers")
+    return sorted(set(found))
