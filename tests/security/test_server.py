@@ -182,7 +182,8 @@ def test_a_flooding_client_is_limited_and_another_room_does_not_slow_down(start_
                      "other_room_p50_ms_during": round(statistics.median(during) * 1000, 2),
                      "other_room_p95_ms_during": round(sorted(during)[int(len(during) * 0.95) - 1] * 1000, 2),
                      "other_room_max_ms_during": round(max(during) * 1000, 2)})
-    assert sent["n"] > 1000 and (limited > 0 or not flooder.connected)  # refused, or cut off (game/live/gate.py)
+    # Refused (`rate/limited`), or cut off before the client even heard it (game/live/gate.py logs the cut).
+    assert sent["n"] > 1000 and (limited > 0 or "cut off" in server.log())
     assert handled <= 60 + 20 * (seconds + 2) + 20, handled  # burst + sustained rate: the rest never reached the rules
     assert not any(r.get("ok") for r in answered if isinstance(r, dict))
     assert statistics.median(during) < max(0.05, statistics.median(baseline) * 10)
