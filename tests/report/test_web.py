@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from game.play.accounts import create_facilitator
 from game.report import sharing
+from game.report.sections import all_tables
+from game.report.text import strings
 from game.store.models import ReportShareRecord, RoomRecord
 from tests.report.conftest import Browser, play_room
+from tests.report.test_aggregate import report_of
 
 LINK = re.compile(r'data-testid="share-link" onclick="this.select\(\)" style="width:100%"|value="(http[^"]+/share/[^"]+)"')
 
@@ -22,11 +25,12 @@ def room_id(db, code: str) -> int:
         return s.scalar(select(RoomRecord.id).where(RoomRecord.code == code))
 
 
-def test_the_facilitator_sees_the_live_report_with_downloads(browser: Browser, played_room):
+def test_the_facilitator_sees_the_live_report_with_downloads(db, browser: Browser, played_room):
     page = browser.get(f"/rooms/{played_room}/report")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Waar we het over eens zijn" in html and "Waar het schuurt" in html and "Waar het gesprek ons bracht" in html
+    nl = strings("nl")
+    assert all(nl[key] in html for key in ("note", "note_agree", "note_decide", "note_moved", "note_actions"))
     assert "data:image/svg+xml;base64," in html  # charts rendered server-side
     assert page.headers["Cache-Control"] == "private, no-store"
     for fmt, kind in (("json", "application/json"), ("xlsx", "spreadsheetml"), ("csv", "application/zip"), ("pdf", "application/pdf")):
@@ -34,7 +38,8 @@ def test_the_facilitator_sees_the_live_report_with_downloads(browser: Browser, p
         assert download.status_code == 200 and kind in download.mimetype
         assert "attachment" in download.headers["Content-Disposition"]
     names = zipfile.ZipFile(io.BytesIO(browser.get(f"/rooms/{played_room}/report?format=csv").data)).namelist()
-    assert {"votes.csv", "actions.csv", "decisions.csv", "agreement.csv", "friction.csv", "moved.csv"} <= set(names)
+    assert {"note.csv", "cards.csv", "votes.csv", "actions.csv", "decisions.csv", "arguments.csv"} <= set(names)
+    assert set(names) == {f"{key}.csv" for key, _, _ in all_tables(report_of(db, played_room), nl)}
 
 
 def test_lowering_the_minimum_group_size_warns_in_the_report(browser: Browser, played_room):
