@@ -162,6 +162,9 @@ class Bot:
             self.done.add(key)
             return True
         code = reply["error"]["code"]
+        if code == "draw/quorum":  # a table below the room's quorum never starts by itself: say so, do not hang
+            raise RuntimeError(f"bot {self.index}: its table has fewer players than the room's quorum; "
+                               "use more players or start the tables from the dashboard")
         if key in self.retrying and code.endswith(BENIGN_AFTER_RETRY):
             self.done.add(key)  # our earlier attempt went through before the connection dropped
             return False

@@ -207,6 +207,9 @@ def on_disconnect(*_args: object) -> None:
             log.exception("presence update failed")
             return
         publish(Outcome(team_views={connection.seat.team_id: state["team"]}))
+        from game.live.seat_events import reveal_without
+
+        reveal_without(connection.seat)  # everyone still present has voted: the ballot is complete (issue 16)
 
 
 @socketio.on("*")

@@ -1,16 +1,53 @@
 """Socket.IO handlers for seats and table starts: continue a seat on this device, merge seats, start tables."""
 from __future__ import annotations
 
-from flask import request
+import logging
+
+from flask import current_app, request
 from flask_socketio import join_room
 
 from game.extensions import get_db, socketio
 from game.live import limits, schemas
 from game.live.events import handles, publish, team_channel
 from game.live.presence import Connection, presence
-from game.play import facilitation, seats
-from game.play.common import Outcome
+from game.play import facilitation, seats, turns
+from game.play.common import Outcome, Seat
 from game.rules.errors import RuleViolation
+
+log = logging.getLogger(__name__)
+# A reload or a short Wi-Fi blip is not leaving the table: the ballot is only completed without a
+# tablet that stays away this long (test apps: at once).
+OFFLINE_REVEAL_GRACE = 5.0
+
+
+def reveal_without(seat: Seat) -> None:
+    """A tablet went away: once the grace period passed and it is still away, the ballot is revealed
+    if everyone still present has voted (the same rule as the last vote's, game/rules/turns.py)."""
+    app = current_app._get_current_object()
+    grace = app.config.get("OFFLINE_REVEAL_GRACE", 0 if app.testing else OFFLINE_REVEAL_GRACE)
+
+    def check() -> None:
+        with app.app_context():
+            try:
+                online = presence.online_ids()
+                if seat.player_id in online:
+                    return  # back already
+                outcome = turns.reveal_if_complete(get_db(), seat.team_id, online)
+            except Exception:  # best effort, like presence itself; the turn player can still close the vote
+                log.exception("reveal after a disconnect failed")
+                return
+            if outcome is not None:
+                publish(outcome)
+
+    if grace <= 0:
+        check()
+        return
+
+    def later() -> None:
+        socketio.sleep(grace)
+        check()
+
+    socketio.start_background_task(later)
 
 
 @handles("claim_seat", schemas.ClaimSeat, sender="anyone")

@@ -271,6 +271,22 @@ def expire_vote(db: Database, team_id: int, now: dt.datetime, online: Online = f
         return outcome(session, team, online, None)
 
 
+@retried
+def reveal_if_complete(db: Database, team_id: int, online: Online) -> Outcome | None:
+    """A tablet went away: if everyone still present has voted, the ballot is complete (the same rule as
+    the last vote's). Without this the team would wait for a vote that is not coming (issue 16)."""
+    with db.transaction() as session:
+        team = lock_team_row(session, team_id)
+        state, rnd = load_team_state(session, team)
+        if state.phase not in BALLOT or not state.room_open or state.paused or not state.voter_ids or not online:
+            return None
+        state = dataclasses.replace(state, present_ids=frozenset(online))
+        if not state.voters_needed() <= state.voter_ids:
+            return None
+        reveal(session, team, state, rnd, AFTER_VOTE[state.phase])
+        return outcome(session, team, online, None, revealed=True)
+
+
 def due_timers(db: Database, now: dt.datetime) -> list[int]:
     """Teams whose phase timer has run out."""
     with db.transaction() as session:

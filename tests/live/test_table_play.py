@@ -125,3 +125,14 @@ def test_a_function_title_is_accepted_as_action_owner_and_a_full_name_is_not(joi
     assert refused["error"]["code"] == "decide/invalid_owner"
     reply = anna.call("record_decision", {**decision, "action": {**decision["action"], "owner": "teamleider"}})
     assert reply["ok"], reply
+
+
+def test_when_the_last_missing_voter_goes_offline_the_ballot_is_revealed(join):
+    anna, bas, cem = join("Anna"), join("Bas"), join("Cem")
+    anna.call("draw_card", {"round": 1})
+    anna.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})
+    bas.call("cast_vote", {"round": 1, "choice": 2, "prediction": 1})
+    assert anna.call("get_state")["team"]["phase"] == "vote"
+    cem.client.disconnect()
+    team = anna.call("get_state")["team"]
+    assert team["phase"] == "discuss" and sum(d["count"] for d in team["distribution"]) == 2
