@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
+from game.report.text import strings
 from tests.report.test_cli import SCHEMA, pdf_pages
 from tests.server.conftest import run_cli, server_env, start_server, summary_of  # noqa: F401 (fixtures)
 
@@ -32,8 +33,10 @@ def test_a_simulated_room_reports_exactly_the_votes_in_the_database(start_server
     with engine.connect() as conn:
         in_db = conn.execute(text("SELECT count(*) FROM votes")).scalar()
     engine.dispose()
-    counted = sum(v["count"] for c in report["cards"] for v in c["votes"])
-    counted += sum(v["count"] for c in report["cards"] if c["second_vote"] for v in c["second_vote"]["votes"])
+    counted = sum(sum(c["first"]["counts"]) for c in report["cards"])
+    assert counted == sum(c["votes_total"] for c in report["cards"])
+    # 12 players vote again at every table: the vote after discussion is released (>= the minimum group).
+    counted += sum(sum(c["second"]["counts"]) for c in report["cards"] if c["second"])
     assert counted == in_db > 0
 
     pdf = tmp_path / "r.pdf"
@@ -41,4 +44,5 @@ def test_a_simulated_room_reports_exactly_the_votes_in_the_database(start_server
     assert pdf_pages(pdf.read_bytes()) > 1
     xlsx = tmp_path / "r.xlsx"
     assert run_cli(server_env, "report", code, "--format", "xlsx", "-o", str(xlsx)).returncode == 0
-    assert "Stemmen" in openpyxl.load_workbook(io.BytesIO(xlsx.read_bytes())).sheetnames
+    sheets = openpyxl.load_workbook(io.BytesIO(xlsx.read_bytes())).sheetnames
+    assert sheets[0] == strings("nl")["sheet_note"] and strings("nl")["sheet_votes"] in sheets
