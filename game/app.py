@@ -109,6 +109,9 @@ def share_presence(queue: str, channel: str) -> None:
     presence.share_through(SharedOnline(queue, channel))
 
 
+log = logging.getLogger(__name__)
+
+
 def start_background_work(app: Flask) -> None:
     """What a serving process runs beside the requests (not the CLI's one-off commands): the phase
     timers and, with several processes, the shared presence heartbeat; and its garbage collector tuned
@@ -122,9 +125,15 @@ def start_background_work(app: Flask) -> None:
         return
 
     def beat() -> None:
+        from game.live.presence import announce_departures
+
         while True:
             socketio.sleep(SharedOnline.TTL / 3)
             presence.heartbeat()
+            try:
+                announce_departures(app.extensions["inzetspel.db"])  # a dead process's players go offline
+            except Exception:  # noqa: BLE001 - the heartbeat must outlive a database hiccup
+                log.warning("presence: departures not announced")
 
     socketio.start_background_task(beat)
 

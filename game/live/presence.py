@@ -25,7 +25,9 @@ class SharedOnline:
     """This process's online players in a Redis hash that expires unless refreshed, so a killed
     process stops counting within TTL seconds; the union over all live processes is who is online."""
 
-    TTL = 30
+    # A killed process stops refreshing its hash: its players are offline for everyone after TTL seconds
+    # at most (issue 17: within 10 s; the heartbeat refreshes every TTL / 3).
+    TTL = 6
     CACHE_SECONDS = 1.0  # an online flag up to a second old is fine; a Redis round trip per vote is not
 
     def __init__(self, url: str, channel: str):
@@ -61,9 +63,9 @@ class SharedOnline:
         except self._errors as exc:
             log.warning("presence heartbeat failed (Redis): %s", exc)
 
-    def online_ids(self, local: frozenset[int]) -> frozenset[int]:
+    def online_ids(self, local: frozenset[int], fresh: bool = False) -> frozenset[int] | None:
         at, ids = self._cache
-        if time.monotonic() - at < self.CACHE_SECONDS:
+        if not fresh and time.monotonic() - at < self.CACHE_SECONDS:
             return ids | local
         try:
             found: set[int] = set()
@@ -71,7 +73,7 @@ class SharedOnline:
                 found.update(int(k) for k in self._redis.hkeys(key))
         except self._errors as exc:
             log.warning("presence not shared (Redis): %s", exc)
-            return local
+            return None if fresh else local
         ids = frozenset(found)
         self._cache = (time.monotonic(), ids)
         return ids | local
@@ -85,6 +87,7 @@ class Presence:
         self._by_sid: dict[str, Connection] = {}
         self._online: Counter[int] = Counter()
         self.shared: SharedOnline | None = None
+        self._seen: frozenset[int] = frozenset()
 
     def share_through(self, shared: SharedOnline | None) -> None:
         self.shared = shared
@@ -136,5 +139,44 @@ class Presence:
                 snapshot = Counter(self._online)
             self.shared.refresh(snapshot)
 
+    def departed(self) -> frozenset[int]:
+        """Players online (on some process) at the last call and gone now: a process died, or its
+        connection to them did. Only with several processes; None of this runs without Redis."""
+        if not self.shared:
+            return frozenset()
+        now = self.shared.online_ids(self.local_ids(), fresh=True)
+        if now is None:  # Redis unreachable: say nothing rather than everyone left
+            return frozenset()
+        before, self._seen = self._seen, now
+        return before - now
+
 
 presence = Presence()
+
+
+def announce_departures(db) -> int:  # noqa: ANN001
+    """Tell the teams of players whose process died that they are offline (every surviving process does
+    this on its heartbeat; a repeated snapshot is harmless). The rules for an absent player then apply:
+    the vote needs only those present, the turn player may close it. Returns the teams told."""
+    gone = presence.departed()
+    if not gone:
+        return 0
+    from sqlalchemy import select
+
+    from game.live.events import publish
+    from game.play.common import Outcome
+    from game.play.rooms import seat_state
+    from game.store.models import PlayerRecord, RoomRecord
+
+    with db.transaction() as session:
+        rows = session.execute(select(PlayerRecord.id, PlayerRecord.team_id, PlayerRecord.room_id, RoomRecord.code)
+                               .join(RoomRecord, RoomRecord.id == PlayerRecord.room_id)
+                               .where(PlayerRecord.id.in_(sorted(gone)), PlayerRecord.removed_at.is_(None))).all()
+    teams = {team_id: Seat(player_id, team_id, room_id, code) for player_id, team_id, room_id, code in rows}
+    online = presence.online_ids()
+    for seat in teams.values():
+        try:
+            publish(Outcome(team_views={seat.team_id: seat_state(db, seat, online)["team"]}))
+        except Exception:  # noqa: BLE001 - a room deleted meanwhile; presence is best effort
+            log.warning("presence: team %s not told", seat.team_id)
+    return len(teams)
