@@ -59,6 +59,7 @@ def test_the_follow_up_dashboard_reviews_the_earlier_actions_and_the_report_show
     expect(done.locator("[aria-pressed=true]")).to_have_text("gedaan")
     expect(review.get_by_test_id("review-counts")).to_have_text(f"{count - 1} open · 1 gedaan · 0 vervallen")
     shot(page, "follow-up-dashboard-status-set")
+    review.screenshot(path=str(ARTIFACTS / "follow-up-review-panel.png"))
 
     page.goto(f"{server.url}/rooms/{code}/report#comparison")
     row = page.locator(f"#comparison #{action_id}")
