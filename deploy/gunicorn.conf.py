@@ -10,5 +10,7 @@ bind = os.environ.get("BIND", "127.0.0.1:8001")
 timeout = 60
 graceful_timeout = 20
 accesslog = "-"
+# No client address in the access log (docs/privacy.md): the default format starts with %(h)s.
+access_log_format = '"%(r)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
