@@ -258,3 +258,31 @@ def test_a_share_link_label_with_bad_text_is_refused_at_the_field_and_makes_no_l
     assert reply.status_code == 200
     assert "Haal de onzichtbare stuurtekens weg" in reply.get_data(as_text=True) or "Deze tekst toont niets" in reply.get_data(as_text=True)
     assert fingerprint(db) == before
+
+
+def _strings_checked(annotation: object, metadata: list) -> list[bool]:
+    """For every str inside a field's type: does clean_text (an AfterValidator) or a strict pattern guard it?"""
+    from typing import Annotated, get_args, get_origin
+
+    from pydantic import AfterValidator, BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [ok for f in annotation.model_fields.values() for ok in _strings_checked(f.annotation, list(f.metadata))]
+    if get_origin(annotation) is Annotated:
+        base, *meta = get_args(annotation)
+        return _strings_checked(base, [*metadata, *meta])
+    if annotation is str:
+        flat = [inner for m in metadata for inner in (getattr(m, "metadata", None) or [m])]
+        return [any(isinstance(m, AfterValidator) for m in flat) or any(getattr(m, "pattern", None) for m in flat)]
+    return [ok for arg in get_args(annotation) for ok in _strings_checked(arg, [])]
+
+
+def test_every_string_of_every_socket_schema_goes_through_the_text_rule_or_a_pattern():
+    from pydantic import BaseModel
+
+    from game.live import schemas
+
+    models = [m for m in vars(schemas).values() if isinstance(m, type) and issubclass(m, BaseModel) and m is not BaseModel]
+    found = {m.__name__: _strings_checked(m, []) for m in models}
+    assert sum(len(v) for v in found.values()) >= 15, found
+    assert all(all(v) for v in found.values()), {k: v for k, v in found.items() if not all(v)}
