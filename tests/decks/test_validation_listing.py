@@ -162,3 +162,26 @@ def test_a_broken_yaml_upload_is_explained_in_dutch_without_english_or_spreadshe
     for line in lines:
         message = line.split(": ", 2)[2]
         assert "werkblad" not in message and not [w for w in ENGLISH if w in message], line
+
+
+# --- the editor ------------------------------------------------------------------------------------
+
+def test_the_editor_shows_a_duplicate_id_and_bad_text_next_to_their_fields_even_when_a_title_fails(browser, db):
+    from tests.decks.test_pages import editor_data
+
+    slug = library.duplicate_deck(db, "mobiliteit-bespreekbaar", "onze-mobiliteit", "Onze mobiliteit", "begeleider").slug
+    content = library.get_deck(db, slug)["content"]
+    cards = content["cards"]
+    cards[0]["title"] = "Ko"
+    cards[1]["id"] = cards[0]["id"]
+    cards[2]["text"] = "Een situatie \x1b[31m in rood"
+    dilemma = next(c for c in cards[3:] if c["kind"] == "dilemma")
+    dilemma["options"] = ["\u200b\u200b", *dilemma["options"][1:]]
+    response = browser.post(f"/decks/{slug}/edit", editor_data(content, 1), page=f"/decks/{slug}/edit")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert "Minstens 3 tekens." in page
+    assert f"Kaartcode '{cards[0]['id']}' komt meer dan eens voor." in page
+    assert "Haal de onzichtbare stuurtekens weg" in page
+    assert "Deze tekst toont niets" in page
+    assert library.get_deck(db, slug)["version"] == 1
