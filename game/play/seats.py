@@ -46,7 +46,7 @@ def merge_players(db: Database, facilitator_id: int, keep_id: int, drop_id: int,
         keep, room = _owned_player(session, facilitator_id, keep_id)
         drop, _ = _owned_player(session, facilitator_id, drop_id)
         if keep.id == drop.id or drop.room_id != room.id:
-            raise RuleViolation("player/not_found", "Choose two different seats of your session.")
+            raise RuleViolation("player/same_seat", "Choose two different seats of your session.")
         teams = {i: lock_team(session, i) for i in sorted({keep.team_id, drop.team_id})}  # id order: no deadlock
         _move_rows(session, VoteRecord, keep.id, drop.id, ("round_id", "ballot"))
         _move_rows(session, ComfortRecord, keep.id, drop.id, ("round_id",))

@@ -221,6 +221,7 @@ EVENTS = {
     "watch_room": FACILITATOR, "team_move": FACILITATOR, "advance_team": FACILITATOR, "advance_all": FACILITATOR,
     "pause_room": FACILITATOR, "lock_room": FACILITATOR, "broadcast_message": FACILITATOR, "move_player": FACILITATOR,
     "remove_player": FACILITATOR, "update_settings": FACILITATOR, "end_room": FACILITATOR,
+    "claim_seat": ANYONE, "merge_players": FACILITATOR, "start_tables": FACILITATOR,  # issue 16
 }
 # Refusals that are about *who* is asking (never a rule of the game).
 WHO_CODES = {"seat/none", "auth/facilitator_only", "room/not_your_room", "seat/already_seated", "player/not_found",
@@ -249,11 +250,14 @@ def payloads(world, cast) -> dict:
         "move_player": {"player_id": cast.teammate_a.player_id, "team_id": team_a2},
         "remove_player": {"player_id": cast.teammate_a.player_id},
         "update_settings": {"code": world.code_a, "settings": {}},
+        "claim_seat": {"code": world.code_a, "name": "Niemand"},  # no such seat: nobody's seat is taken over here
+        "merge_players": {"keep_id": cast.player_a.player_id, "drop_id": cast.player_a.player_id},
+        "start_tables": {"code": world.code_a},
     }
 
 
 # Facilitator B aiming at room A by a player's id: told that player is not in their session.
-NOT_YOURS = {"move_player": "player/not_found", "remove_player": "player/not_found"}
+NOT_YOURS = {"move_player": "player/not_found", "remove_player": "player/not_found", "merge_players": "player/not_found"}
 
 
 def refusal_for(sender: str, event: str, kind: str) -> str | None:
