@@ -17,6 +17,7 @@
     bruggenbouwer: _("your arguments helped precisely those who voted differently"), dwarsdenker: _("you voted with a minority and gave your reasons") };
   const K = window.inzetKit, $ = K.$, esc = K.esc;  // shared helpers (play_kit.js)
   const DRAFTS = K.drafts(CFG.code);
+  const INLINE_ERRORS = new Set(["seat/name_taken", "decide/invalid_owner"]);
 
   let team = null;      // the team's shared view (from `state` broadcasts)
   let seat = null;      // what only this player sees (own vote)
@@ -105,6 +106,7 @@
   }, 500);
   socket.on("error", (err) => {
     if (err.code === "seat/unknown") { localStorage.removeItem(TOKEN_KEY); team = seat = null; showJoin(); return; }
+    if (INLINE_ERRORS.has(err.code)) return;  // said where the player looks, and kept there (not a toast)
     toast(err.message);
   });
 

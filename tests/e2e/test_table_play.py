@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.a11y import AxeLog, small_targets
 from tests.e2e.table_helpers import (  # noqa: F401  (fixtures)
     IPAD, LAPTOP, contexts, focused_id, in_view, join, new_room, phase, server, shot, vote,
 )
@@ -23,6 +24,8 @@ def test_a_team_waits_for_its_quorum_and_the_facilitator_can_start_a_table(serve
     expect(anna.get_by_test_id("quorum-wait")).to_have_text("Wachten op je team: 1 van 2 spelers zijn er.")
     expect(anna.locator('[data-act="draw"]')).to_have_count(0)
     shot(anna, "table-quorum-wait-810")
+    axe = AxeLog()
+    axe.check(anna, "play: waiting for the quorum")
     bas = contexts()
     join(bas, server.url, code, "Bas", team="Team 1")
     expect(anna.locator('[data-act="draw"]')).to_be_visible()
@@ -36,6 +39,8 @@ def test_a_team_waits_for_its_quorum_and_the_facilitator_can_start_a_table(serve
     phase(cem, "vote")
     expect(anna.locator(".phase-pill")).to_have_class(re.compile(r"\bphase-vote\b"))  # Team 1 started too, both seated players vote
     expect(anna.get_by_test_id("vote-count")).to_contain_text("0 van 2 aan tafel hebben gestemd.")
+    axe.check(laptop, "dashboard: tables started by hand")
+    axe.assert_clean()
 
 
 def test_the_last_voter_predicts_too_and_focus_stays_on_the_control(server, contexts):
@@ -55,6 +60,9 @@ def test_the_last_voter_predicts_too_and_focus_stays_on_the_control(server, cont
     assert in_view(anna, "#predict-label"), "the prediction question is in view on a portrait iPad"
     expect(bas.get_by_test_id("vote-count")).to_contain_text("0 van 2")  # nothing sent yet
     shot(anna, "table-vote-picked-810")
+    axe = AxeLog()
+    axe.check(anna, "play: option chosen, prediction asked")
+    assert small_targets(anna) == []
     anna.locator('[data-predict="1"]').focus()
     anna.keyboard.press("Enter")
     expect(anna.locator("#vote-label")).to_contain_text("Je stem is binnen")
@@ -70,6 +78,7 @@ def test_the_last_voter_predicts_too_and_focus_stays_on_the_control(server, cont
         # Both predictions were recorded (a 1-1 tie on a dilemma: both options are the majority, both right).
         expect(page.locator(".predictions")).to_have_text("2 van 2 voorspelden de meerderheid goed.")
     shot(bas, "table-reveal-both-predicted-810")
+    axe.assert_clean()
 
 
 def test_a_vote_closed_while_a_tablet_was_offline_is_explained_until_tapped_away(server, contexts):
@@ -92,6 +101,8 @@ def test_a_vote_closed_while_a_tablet_was_offline_is_explained_until_tapped_away
     anna.locator("[data-close-vote]").click()
     expect(anna.get_by_test_id("close-warning")).to_contain_text("De tablet van Cem is offline: er kan nog een stem onderweg zijn.")
     shot(anna, "table-close-warning-810")
+    axe = AxeLog()
+    axe.check(anna, "play: close warning")
     anna.locator("[data-close-vote]").click()
     phase(anna, "discuss")
     cem.context.set_offline(False)
@@ -101,6 +112,9 @@ def test_a_vote_closed_while_a_tablet_was_offline_is_explained_until_tapped_away
     cem.wait_for_timeout(6000)  # not a five-second toast: it stays until tapped away
     expect(notice).to_be_visible()
     shot(cem, "table-vote-lost-810")
+    axe.check(cem, "play: vote lost while offline")
+    assert small_targets(cem) == []
+    axe.assert_clean()
     cem.locator("[data-dismiss-lost]").click()
     expect(notice).to_have_count(0)
 

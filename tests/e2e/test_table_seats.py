@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.a11y import AxeLog, small_targets
 from tests.e2e.table_helpers import (  # noqa: F401  (fixtures)
     LAPTOP, contexts, join, new_room, phase, server, shot, vote,
 )
@@ -27,12 +28,16 @@ def test_the_same_name_on_a_second_tablet_continues_the_seat_and_the_facilitator
     new.locator("#join-button").click()
     expect(new.locator("#name-taken")).to_contain_text("Ben jij Anna? Ga verder op dit apparaat, of kies een andere naam.")
     shot(new, "table-seat-offer-810")
+    axe = AxeLog()
+    axe.check(new, "join: is that you?")
+    assert small_targets(new) == []
     new.get_by_role("button", name="Ga verder op dit apparaat").click()
     expect(new.locator(".players")).to_contain_text("Anna (jij)")
     expect(new.locator(".players li")).to_have_count(2)  # no second seat
     expect(old.locator("#join-error")).to_have_text(
         "Je speelt verder op een ander apparaat; deze tablet heeft geen plaats meer. Doe opnieuw mee om hier te spelen.")
     shot(old, "table-seat-moved-old-810")
+    axe.check(old, "join: seat continued elsewhere")
     # Someone else really called Bas: a seat of their own, which the facilitator then merges.
     other = contexts()
     other.goto(f"{server.url}/r/{code.replace('-', '')}")
@@ -48,6 +53,8 @@ def test_the_same_name_on_a_second_tablet_continues_the_seat_and_the_facilitator
     expect(role).to_be_visible()
     assert role.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     shot(laptop, "table-dashboard-seats", full_page=True)
+    axe.check(laptop, "dashboard: seat controls")
+    axe.assert_clean()
     laptop.once("dialog", lambda dialog: dialog.accept())
     # The newest seat (the second Bas) is merged into the first Bas: one seat left, on every screen.
     card.locator("[data-merge-player]").last.select_option(label="met Bas")
@@ -91,6 +98,9 @@ def test_the_decision_screen_cues_the_action_keeps_the_owner_message_and_shows_d
     anna.wait_for_timeout(6000)
     expect(message).to_be_visible()  # kept until the field changes
     shot(anna, "table-decision-owner-810")
+    axe = AxeLog()
+    axe.check(anna, "play: decision, owner refused")
+    assert small_targets(anna) == []
     owner.fill("teamleider")
     expect(message).to_have_count(0)
     anna.get_by_role("button", name="Besluit vastleggen").click()
@@ -98,6 +108,8 @@ def test_the_decision_screen_cues_the_action_keeps_the_owner_message_and_shows_d
     expect(decisions).to_be_visible()  # not folded away
     expect(decisions).to_contain_text("Werkdruk bespreken in het MT · teamleider")
     shot(bas, "table-decisions-so-far-810")
+    axe.check(bas, "play: decisions so far")
+    axe.assert_clean()
 
 
 def test_the_dashboard_shows_themes_as_words_and_a_pdf_download_shows_progress(server, contexts):
