@@ -115,10 +115,14 @@ def _current(views: list[dict], playing: list[dict]) -> dict | None:
     number = max(v["round"] for v in in_play)
     same = [v for v in in_play if v["round"] == number]
     voting = [v for v in same if v["phase"] in ("vote", "revote")]
+    ballot = 2 if any(v["phase"] == "revote" for v in voting) else 1
+    # Tables that already revealed this ballot count as done (plenary: "x of y have voted" for the whole room).
+    done = [v for v in same if v not in voting and (v["phase"] == "decide" if ballot == 2 else v["phase"] in AFTER_FIRST)]
     phases = sorted({v["phase"] for v in same})
     return {"round": number, "card": same[0]["card"], "phases": phases, "cards_total": same[0]["cards_total"],
-            "votes_cast": sum(v["votes_cast"] for v in voting), "votes_needed": sum(v["votes_needed"] for v in voting),
-            "ballot": 2 if any(v["phase"] == "revote" for v in voting) else 1, "voting_tables": len(voting)}
+            "votes_cast": sum(v["votes_cast"] for v in voting + done),
+            "votes_needed": sum(v["votes_needed"] for v in voting) + sum(v["votes_cast"] for v in done),
+            "ballot": ballot, "voting_tables": len(voting)}
 
 
 def _headlines(cards: list[dict], views: list[dict]) -> dict:

@@ -112,7 +112,8 @@
   // A team's distribution as the privacy gate released it (game/rules/live_figures.py): the server sends
   // none for a table below the minimum group, and a unanimous one is worded, never shown as n of n.
   function figures(t) {
-    if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${_("Votes of this table are not shown here: fewer than %(n)s players.", { n: room.settings.min_group || 5 })}</p>`;
+    const min = room.settings.min_group || 5, seated = t.players.filter((p) => !p.observer).length;
+    if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${seated < min ? _("Votes of this table are not shown here: fewer than %(n)s players.", { n: min }) : _("Votes of this table are not shown here: with the room's result they would give away a smaller table's votes.")}</p>`;
     const dist = t.distribution2 || t.distribution;
     if (!dist || !t.card) return "";
     const mark = (v) => (t.card.kind === "dilemma" ? String.fromCharCode(64 + v) : String(v));

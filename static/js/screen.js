@@ -18,10 +18,9 @@
   socket.on("screen_voted", (d) => {  // a count for one table; a missed step waits for the next whole state
     const t = S.tables.find((x) => x.id === d.team_id);
     if (!t || d.version <= t.version || d.round !== t.round || d.phase !== t.phase) return;
+    const before = t.votes_cast;
     t.version = d.version; t.votes_cast = d.votes_cast;
-    if (S.current && S.current.round === d.round) {
-      S.current.votes_cast = S.tables.filter((x) => x.round === d.round && x.votes_cast != null).reduce((n, x) => n + x.votes_cast, 0);
-    }
+    if (S.current && S.current.round === d.round) S.current.votes_cast += d.votes_cast - before;
     render();
   });
 
@@ -33,6 +32,8 @@
     el.classList.toggle("low", left <= 10);
   }, 500);
 
+  // A deck's themes are slugs ("regionale-mobiliteit"): shown as words ("Regionale mobiliteit").
+  const themeTitle = (slug) => { const words = String(slug).replace(/[-_]+/g, " ").trim(); return words.charAt(0).toUpperCase() + words.slice(1); };
   const mark = (card, value) => (card.kind === "dilemma" ? String.fromCharCode(64 + value) : String(value));
   const label = (card, value) => { const c = card.choices.find((x) => x.value === value); return c ? c.label : ""; };
 
@@ -48,7 +49,7 @@
     let stage, side;
     if (S.finished) { stage = ending(); side = leaderboard(); }
     else if (!S.started) { stage = lobby(); side = ""; }
-    else if (room.pacing === "plenary") { stage = plenary(); side = progress() + leaderboard(); }
+    else if (room.pacing === "plenary") { stage = plenary(); side = (discussing() ? prompts() : progress()) + leaderboard(); }
     else { stage = tables() + picture(); side = themes() + leaderboard(); }
     document.getElementById("stage").innerHTML = notes + stage;
     document.getElementById("side").innerHTML = side;
@@ -63,8 +64,9 @@
       <p class="big-num">${ngettext("%(num)s player", "%(num)s players", t.seated)}</p></div>`).join("")}</div>`;
   }
 
-  function cardBlock(card, round, total) {
-    return `<article class="card card-${card.kind}" data-testid="screen-card"><span class="kind">${card.kind === "dilemma" ? _("Dilemma") : _("Statement")} · ${_("card %(n)s of %(total)s", { n: round, total: total })}</span>
+  function cardBlock(card, round, total, compact) {
+    // Compact (title only) once the result and the prompt need the room: everyone has read the card by then.
+    return `<article class="card card-${card.kind}${compact ? " compact" : ""}" data-testid="screen-card"><span class="kind">${card.kind === "dilemma" ? _("Dilemma") : _("Statement")} · ${_("card %(n)s of %(total)s", { n: round, total: total })}</span>
       <h2 lang="${esc(S.room.language)}">${esc(card.title)}</h2><p class="card-text" lang="${esc(S.room.language)}">${esc(card.text)}</p></article>`;
   }
 
@@ -75,7 +77,8 @@
     const round = cur ? cur.round : last.round;
     const card = cur ? cur.card : last.card;
     const entry = S.cards.find((c) => c.round === round);
-    let html = cardBlock(card, round, S.room.cards_total);
+    const compact = !(cur && cur.voting_tables) && !!(entry && (entry.first || entry.second));
+    let html = cardBlock(card, round, S.room.cards_total, compact);
     if (cur && cur.voting_tables) {
       const pct = cur.votes_needed ? Math.round((100 * cur.votes_cast) / cur.votes_needed) : 0;
       html += `<div class="vote-meter" data-testid="vote-meter"><p>${cur.ballot === 2 ? _("Second vote") + " · " : ""}${_("%(cast)s of %(needed)s have voted", { cast: `<strong>${cur.votes_cast}</strong>`, needed: cur.votes_needed })}</p>
@@ -86,10 +89,17 @@
     } else if (cur && cur.phases.some((p) => p !== PH.VOTE && p !== PH.REVOTE)) {
       html += `<p class="vote-meter">${_("The result appears when every table has voted.")}</p>`;
     }
-    if (cur && cur.card.prompts.length && cur.phases.every((p) => p === PH.DISCUSS || p === PH.DECIDE)) {
-      html += `<section class="prompts" data-testid="screen-prompt"><h2>${_("Discuss")}</h2><ul>${cur.card.prompts.map((p) => `<li lang="${esc(S.room.language)}">${esc(p)}</li>`).join("")}</ul></section>`;
-    }
     return html;
+  }
+
+  function discussing() {
+    const cur = S.current;
+    return !!(cur && cur.card.prompts.length && cur.phases.every((p) => p === PH.DISCUSS || p === PH.DECIDE));
+  }
+
+  function prompts() {
+    // While the tables talk: the card's discussion prompts, in the side column beside the result.
+    return `<section class="prompts" data-testid="screen-prompt"><h2>${_("Discuss")}</h2><ul>${S.current.card.prompts.map((p) => `<li lang="${esc(S.room.language)}">${esc(p)}</li>`).join("")}</ul></section>`;
   }
 
   function summary(card, r) {
@@ -154,7 +164,7 @@
     if (!all.length) return "";
     const done = new Set(S.themes_covered);
     return `<section class="side-block"><h2>${_("Themes so far")}</h2><ul class="theme-chips">${all.map((th) =>
-      `<li class="${done.has(th) ? "done" : ""}">${done.has(th) ? "✓ " : ""}${esc(th)}</li>`).join("")}</ul></section>`;
+      `<li class="${done.has(th) ? "done" : ""}">${done.has(th) ? "✓ " : ""}${esc(themeTitle(th))}</li>`).join("")}</ul></section>`;
   }
 
   function leaderboard() {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -111,10 +112,11 @@ def test_projector_and_dashboard_during_a_plenary_game(start_server, server_env,
         page.locator("[data-predict]").first.click()  # the table's last vote, with its prediction: the reveal
     for page in players:
         expect(page.locator(".phase-pill")).to_have_text("Bespreek")
-    expect(screen.get_by_role("heading", name="Waar de tafels verschillen")).to_be_visible()
-    expect(screen.locator(".diverge tbody tr")).to_have_count(3)
-    expect(screen.locator(".diverge")).to_contain_text("Tafel Zuid")
-    projector_shot(screen, "screen-reveal")
+    # Tables of four are below the minimum group (5): the room's result only, no table on its own.
+    expect(screen.get_by_test_id("screen-result")).to_contain_text("De stemming in de zaal")
+    expect(screen.get_by_test_id("screen-result")).to_contain_text("3 tafels worden niet apart getoond")
+    expect(screen.locator(".diverge tbody tr")).to_have_count(0)
+    projector_shot(screen, "screen-reveal-small-tables")
 
     # The second vote, then each table records its decision (the first bot has the turn).
     expect(advance).to_contain_text("tweede stemming")
@@ -164,3 +166,188 @@ def test_projector_and_dashboard_during_a_plenary_game(start_server, server_env,
     expect(players[0].get_by_test_id("team-progress")).to_contain_text("1 van 3")
     for bot in bots:
         bot.client.disconnect()
+
+
+# --- issue 16 point 3 and issue 15: the big screen as the room's shared picture, through the privacy gate ---
+
+def room_with_facilitator(server_env: dict, tables: tuple[str, ...], **settings) -> str:  # noqa: ANN003
+    """A room created straight in the server's database (the facilitator signs in through the page)."""
+    from game.play.accounts import create_facilitator
+    from game.play.rooms import RoomSpec, create_room
+    from game.rules.settings import RoomSettings
+    from tests.conftest import make_app
+
+    app = make_app(server_env["DATABASE_URL"])
+    with app.app_context():
+        db = app.extensions["inzetspel.db"]
+        try:
+            facilitator = create_facilitator(db, "begeleider", PASSWORD)
+        except Exception:  # noqa: BLE001  (a second room in the same test)
+            from game.store.models import FacilitatorRecord
+            from sqlalchemy import select
+            with db.transaction() as s:
+                facilitator = s.scalar(select(FacilitatorRecord.id))
+        code = create_room(db, facilitator, RoomSpec(deck_slug="functieruil-en-regio", team_names=tables, cards=3, shuffle=False,
+                                                     title="MT-sessie inzetbaarheid", settings=RoomSettings(**settings)))
+        db.dispose()
+    return code
+
+
+def sign_in(page, url: str, code: str) -> None:  # noqa: ANN001
+    page.goto(f"{url}/login")
+    page.get_by_label("Gebruikersnaam").fill("begeleider")
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"{url}/rooms/{code}")
+    expect(page.locator(".team-card").first).to_be_visible()
+
+
+def seat_bots(url: str, code: str, sizes: tuple[int, ...]) -> dict[int, list[Bot]]:
+    roles = ("Leidinggevende", "Medewerker", "MT-lid", "HR", "OR-lid")
+    return {table: [Bot(url, code, f"Speler{table}{i}", roles[i % len(roles)], table) for i in range(n)]
+            for table, n in enumerate(sizes, start=1)}
+
+
+def turn_of(bots: list[Bot]) -> Bot:
+    turn = bots[0].call("get_state", {})["team"]["turn_player_id"]
+    return next(b for b in bots if b.player_id == turn)
+
+
+def test_the_big_screen_in_plenary_before_during_and_after_a_vote_and_at_the_end(start_server, server_env, tablet):
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, TABLES, pacing="plenary", points=True)
+    tables = seat_bots(server.url, code, (5, 5, 5))
+    screen = tablet(PROJECTOR)
+    screen.goto(f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}")
+    expect(screen.locator("#joined-count")).to_have_text("15 spelers aan 3 tafels")
+    expect(screen.get_by_test_id("corner-join")).to_be_hidden()  # the big join panel while people join
+    assert decode_qr(projector_shot(screen, "screen-join")) == [f"{server.url}/r/{code}"]
+    laptop = tablet(PROJECTOR)
+    sign_in(laptop, server.url, code)
+    advance = laptop.get_by_role("button", name=re.compile("Alle tafels: volgende stap"))
+
+    # Before the vote: the card, nobody has voted yet; the join code and QR stay in the corner.
+    advance.click()
+    expect(screen.get_by_test_id("vote-meter")).to_contain_text("0 van 15")
+    expect(screen.get_by_test_id("screen-card")).to_be_visible()
+    expect(screen.get_by_test_id("corner-join")).to_be_visible()
+    expect(screen.get_by_test_id("corner-join")).to_contain_text(code[:4])
+    projector_shot(screen, "screen-plenary-before")
+    # During: a count, never who.
+    everyone = [b for t in (1, 2, 3) for b in tables[t]]
+    for i, bot in enumerate(everyone[:11]):
+        bot.call("cast_vote", {"round": 1, "choice": 1 + (i % 3 == 0) + (bot.table == 3), "prediction": 1})
+    expect(screen.get_by_test_id("vote-meter")).to_contain_text("11 van 15")
+    projector_shot(screen, "screen-plenary-during")
+    text = screen.locator("main").inner_text()
+    assert "Speler" not in text and "Leidinggevende" not in text  # no names, no roles on the projector
+    # After: the last votes reveal every table; the room's result, the tables of five, the discussion prompt.
+    for bot in everyone[11:]:
+        bot.call("cast_vote", {"round": 1, "choice": 2, "prediction": 2})
+    expect(screen.get_by_test_id("screen-result")).to_contain_text("De stemming in de zaal")
+    expect(screen.locator(".diverge tbody tr")).to_have_count(3)
+    expect(screen.get_by_test_id("screen-prompt")).to_be_visible()
+    projector_shot(screen, "screen-reveal")
+    laptop.reload()
+    expect(laptop.get_by_test_id(re.compile("figures-")).first).to_contain_text("De stemming")
+    projector_shot(laptop, "dashboard-plenary")
+
+    # The second vote: the result after the discussion, with the first beside it.
+    advance.click()
+    expect(screen.get_by_test_id("vote-meter")).to_contain_text("Tweede stem · 0 van 15")
+    for bot in everyone:
+        bot.call("cast_vote", {"round": 1, "choice": 2})
+    expect(screen.get_by_test_id("screen-result")).to_contain_text("Na het gesprek")
+    expect(screen.get_by_test_id("screen-result")).to_contain_text("Iedereen was het eens")  # 15 of 15: words, not n/n
+    for t in (1, 2, 3):
+        turn_of(tables[t]).call("record_decision", {"round": 1, "position": 2, "rationale": "Na een goed gesprek",
+                                                    "action": {"what": "Ruil aankondigen", "owner": "HR", "due": "2027-03-01"}})
+    # The end: "Afgelopen", thanks and the headline results, also after a reload.
+    laptop.once("dialog", lambda d: d.accept())
+    laptop.get_by_role("button", name="Sessie beëindigen").click()
+    expect(screen.get_by_test_id("screen-end")).to_contain_text("Afgelopen")
+    screen.reload()
+    expect(screen.get_by_test_id("screen-end")).to_contain_text("Afgelopen")
+    expect(screen.get_by_test_id("screen-end")).to_contain_text("Dank je wel")
+    expect(screen.get_by_test_id("screen-end")).to_contain_text("Waar de zaal het meest eens was")
+    expect(screen.locator("#join-panel")).to_be_hidden()
+    projector_shot(screen, "screen-end")
+    for bot in everyone:
+        bot.client.disconnect()
+
+
+def test_a_one_player_table_shows_no_figure_on_the_big_screen_or_the_dashboard(start_server, server_env, tablet):
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, ("Tafel Noord", "Tafel Alleen"), pacing="plenary", comfort=True,
+                                 second_vote=False, team_quorum=1)
+    tables = seat_bots(server.url, code, (5, 1))
+    screen = tablet(PROJECTOR)
+    screen.goto(f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}")
+    laptop = tablet(PROJECTOR)
+    sign_in(laptop, server.url, code)
+    laptop.get_by_role("button", name=re.compile("Alle tafels: volgende stap")).click()
+    expect(screen.get_by_test_id("vote-meter")).to_contain_text("0 van 6")
+    for t in (1, 2):
+        for bot in tables[t]:
+            bot.call("cast_vote", {"round": 1, "choice": 1 if t == 1 else 3, "prediction": 1})
+    # The room (6 votes) is shown; neither table on its own: the 1 would be the room minus the 5.
+    expect(screen.get_by_test_id("screen-result")).to_contain_text("2 tafels worden niet apart getoond")
+    expect(screen.locator(".diverge tbody tr")).to_have_count(0)
+    laptop.reload()
+    for team in laptop.locator(".team-card").all():
+        expect(team).to_contain_text("worden hier niet getoond")
+    projector_shot(laptop, "dashboard-one-player-table")
+    laptop.get_by_role("button", name=re.compile("Alle tafels: volgende stap")).click()  # to the decision
+    for _ in range(50):
+        if all(tables[t][0].call("get_state", {})["team"]["phase"] == "decide" for t in (1, 2)):
+            break
+        time.sleep(0.1)
+    for t in (1, 2):
+        turn_of(tables[t]).call("record_decision", {"round": 1, "position": 1, "rationale": ""})
+        for bot in tables[t]:
+            bot.call("rate_comfort", {"round": 1, "score": 1})
+    laptop.reload()
+    for team in laptop.locator(".team-card").all():  # no "1 van 1 kan er moeilijk mee leven"
+        expect(team).to_contain_text("Niet getoond voor deze tafel")
+        expect(team).not_to_contain_text("moeilijk mee leven")
+    projector_shot(screen, "screen-one-player-table")
+    for bot in tables[1] + tables[2]:
+        bot.client.disconnect()
+
+
+def test_the_big_screen_in_team_pacing_shows_every_table_and_the_room_so_far(start_server, server_env, tablet):
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, TABLES, points=True, second_vote=False)
+    tables = seat_bots(server.url, code, (5, 6, 5))
+    screen = tablet(PROJECTOR)
+    screen.goto(f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}")
+
+    def play(t: int, number: int, decide: bool = True, votes: int | None = None) -> None:
+        bots = tables[t]
+        turn_of(bots).call("draw_card", {"round": number})
+        for i, bot in enumerate(bots[:votes]):
+            bot.call("cast_vote", {"round": number, "choice": 1 + (i + t) % 2, "prediction": 1})
+        if decide:
+            turn = turn_of(bots)
+            turn.call("start_decision", {"round": number})
+            turn.call("record_decision", {"round": number, "position": 1, "rationale": "",
+                                          "action": {"what": "Gesprek plannen", "owner": "HR", "due": "2027-03-01"}})
+
+    for t in (1, 2, 3):
+        play(t, 1)
+    play(1, 2)
+    play(1, 3, decide=False, votes=2)
+    play(2, 2, decide=False, votes=3)
+    play(3, 2, decide=False)
+    expect(screen.get_by_test_id("screen-tables").locator(".tile")).to_have_count(3)
+    expect(screen.get_by_test_id("screen-tables")).to_contain_text("2 van 6 gestemd".replace("2 van 6", "3 van 6"))
+    picture = screen.get_by_test_id("screen-picture")
+    expect(picture.locator(".picture-list li")).to_have_count(1)  # card 1: every table voted on it
+    expect(picture).to_contain_text("aan sommige tafels gespeeld")
+    expect(screen.locator(".theme-chips li.done").first).to_be_visible()
+    expect(screen.locator(".leaderboard li")).to_have_count(3)
+    expect(screen.get_by_test_id("corner-join")).to_be_visible()
+    projector_shot(screen, "screen-team-pacing")
+    for bots in tables.values():
+        for bot in bots:
+            bot.client.disconnect()
