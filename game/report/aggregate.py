@@ -161,6 +161,7 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         second=tally(kind, choices, second_counts, min_group) if second else None,
         change=_change(kind, choices, first, second, min_group) if second else None,
         votes_total=sum(first_counts),
+        second_total=sum(second_counts),
         teams=team_rows,
         decision_groups=_decision_groups(team_rows),
         arguments=quotes,
