@@ -119,3 +119,39 @@ def test_the_team_breakdown_is_withheld_when_it_would_isolate_people_together_wi
     result = breakdowns("statement", (1, 2, 3, 4, 5), voters, 5)
     assert result["role"].shown
     assert not result["team"].shown and result["team"].note == "cross_withheld"
+
+
+# --- the card's own figures: tallies and the paired change go through the same gate ---
+
+from types import SimpleNamespace  # noqa: E402
+
+from game.report.aggregate import _change  # noqa: E402
+from game.report.tally import tally  # noqa: E402
+
+ballots = st.dictionaries(keys=st.integers(min_value=1, max_value=60),
+                          values=st.tuples(st.integers(min_value=1, max_value=4),
+                                           st.one_of(st.none(), st.integers(min_value=1, max_value=4))),
+                          max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(votes=ballots, min_group=st.integers(min_value=3, max_value=6))
+def test_a_tally_or_a_paired_change_is_shown_only_for_at_least_the_minimum_and_unanimous_says_so(votes, min_group):
+    kind = kind_of("dilemma")
+    choices = [rm.Choice(v, "ABCD"[v - 1], f"optie {v}") for v in range(1, 5)]
+    first = {p: SimpleNamespace(choice=a) for p, (a, _) in votes.items()}
+    second = {p: SimpleNamespace(choice=b) for p, (_, b) in votes.items() if b is not None}
+    counts = [sum(v.choice == c for v in first.values()) for c in range(1, 5)]
+    shown = tally(kind, choices, counts, min_group)
+    assert (shown is None) == (len(first) < min_group)
+    if shown is not None:
+        assert shown.unanimous == (sum(1 for n in counts if n) == 1)
+        assert shown.total == len(first) and shown.agreement.top_count <= shown.total
+    change = _change(kind, choices, first, second, min_group)
+    paired = [p for p in second if p in first]
+    assert (change is None) == (len(paired) < min_group)
+    if change is not None:
+        # Only people who voted twice: every count in the change is about them, and adds up.
+        assert change.paired == len(paired) and change.first_only == len(first) - len(paired)
+        assert change.changed == sum(m.count for m in change.moves) == sum(first[p].choice != second[p].choice for p in paired)
+        assert 0 <= change.before <= change.paired and 0 <= change.after <= change.paired
