@@ -52,7 +52,11 @@ def from_environment() -> dict:
         "EVENTS_BURST_PER_ADDRESS": _int("EVENTS_BURST_PER_ADDRESS", 300),
         "HANDSHAKES_PER_SECOND": _int("HANDSHAKES_PER_SECOND", 2),
         "HANDSHAKE_BURST": _int("HANDSHAKE_BURST", 120),
-        "JOIN_FAILURES_PER_IP": _int("JOIN_FAILURES_PER_IP", 30),  # wrong codes per IP per window
+        # Join codes (issue 17, docs/security.md): different wrong codes per window, per client and per
+        # address (a venue: 60 tablets, each may mistype twice); codes that let someone in are known for hours.
+        "JOIN_FAILURES_PER_CLIENT": _int("JOIN_FAILURES_PER_CLIENT", 10),
+        "JOIN_FAILURES_PER_IP": _int("JOIN_FAILURES_PER_IP", 150),
+        "JOIN_KNOWN_CODE_HOURS": _int("JOIN_KNOWN_CODE_HOURS", 12),
         "JOIN_FAILURES_GLOBAL": _int("JOIN_FAILURES_GLOBAL", 600),  # wrong codes per window, all IPs
         "JOIN_FAILURE_WINDOW": _int("JOIN_FAILURE_WINDOW", 600),    # seconds
         "LOGIN_FAILURES_PER_IP": _int("LOGIN_FAILURES_PER_IP", 20),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 import time
 from collections import deque
@@ -17,6 +18,7 @@ from flask import Flask, Response, abort, current_app, request
 from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from game.rules.codes import normalise_join_code
 from game.rules.errors import RuleViolation
 
 # No inline scripts or styles, nothing from other hosts; the Socket.IO connection goes to the same host.
@@ -65,6 +67,7 @@ class FailureLimiter:
         self.limit, self.window, self.clock = limit, window, clock
         self._lock = threading.Lock()
         self._failures: dict[str, deque[float]] = {}
+        self._tried: dict[str, dict[str, float]] = {}  # key -> code -> when it was last counted
 
     def _recent(self, key: str, now: float) -> deque[float] | None:
         stamps = self._failures.get(key)
@@ -74,6 +77,7 @@ class FailureLimiter:
             stamps.popleft()
         if not stamps:
             del self._failures[key]
+            self._tried.pop(key, None)
             return None
         return stamps
 
@@ -94,16 +98,27 @@ class FailureLimiter:
                 return 0
             return max(1, int(stamps[-self.limit] + self.window - now) + 1)
 
-    def failed(self, key: str) -> None:
+    def failed(self, key: str, what: str | None = None) -> None:
+        """One failure of `key`; with `what` (the code tried), the same wrong code again within the
+        window is not counted twice: a tablet retrying its typo is one mistake, not five."""
         with self._lock:
             now = self.clock()
             if len(self._failures) >= self.MAX_KEYS:
                 self._sweep(now)
+            if what is not None:
+                seen = self._tried.setdefault(key, {})
+                if seen.get(what, -self.window) > now - self.window:
+                    return
+                if len(seen) >= 4 * self.limit:  # bounded: forget what left the window
+                    for old in [w for w, at in seen.items() if at <= now - self.window]:
+                        del seen[old]
+                seen[what] = now
             self._failures.setdefault(key, deque()).append(now)
 
     def reset(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
+            self._tried.pop(key, None)
 
     def _sweep(self, now: float) -> None:
         for key in list(self._failures):
@@ -111,6 +126,37 @@ class FailureLimiter:
         if len(self._failures) >= self.MAX_KEYS:  # still full: forget the oldest half
             for key in sorted(self._failures, key=lambda k: self._failures[k][-1])[: self.MAX_KEYS // 2]:
                 del self._failures[key]
+                self._tried.pop(key, None)
+
+
+class KnownCodes:
+    """Codes that let someone in from an address, remembered for `keep` seconds: at a venue whose
+    address is blocked by a guesser, the room's own code still works (no oracle: only codes that
+    this address already knew to be right get past the block). Thread-safe, bounded memory."""
+
+    MAX_ADDRESSES = 20_000
+    PER_ADDRESS = 50
+
+    def __init__(self, keep: float, clock=time.monotonic):  # noqa: ANN001
+        self.keep, self.clock = keep, clock
+        self._lock = threading.Lock()
+        self._codes: dict[str, dict[str, float]] = {}
+
+    def remember(self, ip: str, code: str) -> None:
+        with self._lock:
+            now = self.clock()
+            if ip not in self._codes and len(self._codes) >= self.MAX_ADDRESSES:
+                for old in sorted(self._codes, key=lambda a: max(self._codes[a].values()))[: self.MAX_ADDRESSES // 2]:
+                    del self._codes[old]
+            codes = self._codes.setdefault(ip, {})
+            if code not in codes and len(codes) >= self.PER_ADDRESS:
+                del codes[min(codes, key=codes.__getitem__)]
+            codes[code] = now
+
+    def knows(self, ip: str, code: str) -> bool:
+        with self._lock:
+            at = self._codes.get(ip, {}).get(code)
+            return at is not None and at > self.clock() - self.keep
 
 
 class Limits:
@@ -119,6 +165,8 @@ class Limits:
     def __init__(self, config: dict):
         window = config["JOIN_FAILURE_WINDOW"]
         self.join_per_ip = FailureLimiter(config["JOIN_FAILURES_PER_IP"], window)
+        self.join_per_client = FailureLimiter(config["JOIN_FAILURES_PER_CLIENT"], window)
+        self.join_known = KnownCodes(config["JOIN_KNOWN_CODE_HOURS"] * 3600)
         self.join_global = FailureLimiter(config["JOIN_FAILURES_GLOBAL"], window)
         login_window = config["LOGIN_FAILURE_WINDOW"]
         self.login_per_ip = FailureLimiter(config["LOGIN_FAILURES_PER_IP"], login_window)
@@ -135,16 +183,42 @@ def client_ip() -> str:
 
 
 # --- join codes -------------------------------------------------------------------------------
+# The policy for a venue (docs/security.md, "Join codes at a venue"): a *client* (the tablet's
+# `inzet_client` cookie, else its Socket.IO connection) is stopped after JOIN_FAILURES_PER_CLIENT
+# different wrong codes; an *address* (60 tablets behind one NAT) only after JOIN_FAILURES_PER_IP;
+# the same wrong code again counts once; and a code that already let someone in from the address
+# always gets through, so a guesser at the venue cannot lock the venue out of its own room.
 
 JOIN_CODE_MISSES = frozenset({"room/not_found"})
+CLIENT_COOKIE = "inzet_client"
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-def join_blocked(ip: str) -> bool:
-    """Too many wrong codes from this address; or, while the whole server sees a guessing wave,
-    any address that already missed once. Addresses that never missed always get in."""
+def client_key() -> str | None:
+    """Who is guessing, finer than the address: the client cookie, else the Socket.IO connection.
+    A page request without the cookie has no key (its first visit): only its address counts."""
+    cookie = request.cookies.get(CLIENT_COOKIE, "")
+    if _CLIENT_ID.fullmatch(cookie):
+        return "c:" + cookie
+    sid = getattr(request, "sid", None)
+    return f"s:{sid}" if sid else None
+
+
+def _code_key(typed: str) -> str:
+    code = normalise_join_code(typed or "")
+    return code if code is not None else "?" + (typed or "")[:40]
+
+
+def join_blocked(ip: str, client: str | None = None, typed: str = "") -> bool:
+    """Whether this attempt is refused before the code is looked up (see the policy above)."""
     lim = limits()
+    if typed and lim.join_known.knows(ip, _code_key(typed)):
+        return False
+    if client is not None and lim.join_per_client.blocked(client):
+        return True
     if lim.join_per_ip.blocked(ip):
         return True
+    # While the whole server sees a guessing wave, an address that already missed waits.
     return lim.join_global.blocked("*") and lim.join_per_ip.count(ip) > 0
 
 
@@ -152,18 +226,31 @@ def join_refusal() -> RuleViolation:
     return RuleViolation("rate/too_many_attempts", "Too many wrong codes from this network; wait a few minutes.")
 
 
+def join_missed(ip: str, client: str | None, typed: str) -> None:
+    """A wrong code: counted once per code, for the client, the address and the whole server."""
+    code, lim = _code_key(typed), limits()
+    if client is not None:
+        lim.join_per_client.failed(client, code)
+    lim.join_per_ip.failed(ip, code)
+    lim.join_global.failed("*")
+
+
+def join_succeeded(ip: str, typed: str) -> None:
+    limits().join_known.remember(ip, _code_key(typed))
+
+
 @contextmanager
-def join_attempt(ip: str) -> Iterator[None]:
-    """Around one join: refused while blocked; a wrong code counts as a failure, a join does not."""
-    if join_blocked(ip):
+def join_attempt(ip: str, client: str | None = None, typed: str = "") -> Iterator[None]:
+    """Around one join: refused while blocked; a wrong code counts as a failure, a join clears the way."""
+    if join_blocked(ip, client, typed):
         raise join_refusal()
     try:
         yield
     except RuleViolation as violation:
         if violation.code in JOIN_CODE_MISSES:
-            limits().join_per_ip.failed(ip)
-            limits().join_global.failed("*")
+            join_missed(ip, client, typed)
         raise
+    join_succeeded(ip, typed)
 
 
 # --- logins -----------------------------------------------------------------------------------
@@ -261,18 +348,32 @@ def _refuse_impossible_ids(_endpoint: str | None, values: dict | None) -> None:
         abort(404)
 
 
+def _play_code() -> str:
+    return str((request.view_args or {}).get("code", ""))
+
+
 def _guard_play_page() -> Response | None:
-    """The join page also says whether a code exists: the same per-IP limit as take_seat."""
-    if request.endpoint == "player.play" and join_blocked(client_ip()):
+    """The join page also says whether a code exists: the same limits as take_seat."""
+    if request.endpoint == "player.play" and join_blocked(client_ip(), client_key(), _play_code()):
         return Response(gettext("Too many wrong codes from this network; wait a few minutes."), 429,
                         {"Retry-After": str(current_app.config["JOIN_FAILURE_WINDOW"]), "Content-Type": "text/plain; charset=utf-8"})
     return None
 
 
 def _count_missed_code(response: Response) -> Response:
-    if request.endpoint == "player.play" and response.status_code == 404:
-        limits().join_per_ip.failed(client_ip())
-        limits().join_global.failed("*")
+    if request.endpoint != "player.play":
+        return response
+    client = client_key()
+    if client is None:
+        # A random id for this browser, so its mistakes are its own and not its whole venue's.
+        cookie = secrets.token_urlsafe(16)
+        client = "c:" + cookie
+        response.set_cookie(CLIENT_COOKIE, cookie, max_age=30 * 86400, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    if response.status_code == 404:
+        join_missed(client_ip(), client, _play_code())
+    elif response.status_code == 200:
+        join_succeeded(client_ip(), _play_code())
     return response
 
 

@@ -230,7 +230,7 @@ def take_seat(connection: Connection, p: schemas.TakeSeat) -> dict:
     """Sent by: a tablet joining with a code. Reply: {token, seat}; the team receives `state`."""
     if connection.seat is not None:
         raise RuleViolation("seat/already_seated", "This connection already has a seat.")
-    with limits.join_attempt():  # only wrong codes count against the sender's address (issue 8)
+    with limits.join_attempt(p.code):  # wrong codes count per client and address (issues 8, 17)
         token, seat, outcome = rooms.take_seat(get_db(), p.code, p.name, p.role, p.team, presence.online_ids(),
                                                   observer=p.observer, as_new=p.as_new)
     presence.bind(request.sid, Connection(seat=seat, facilitator_id=connection.facilitator_id,

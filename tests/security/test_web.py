@@ -99,29 +99,55 @@ def test_logout_ends_the_session(world):
     assert client.get("/rooms").status_code == 302
 
 
+def _codes(n: int, start: int = 0) -> list[str]:
+    """`n` well-formed codes that no room has (digits mapped onto letters of the alphabet)."""
+    return [f"{i:08d}".translate(str.maketrans("0123456789", "ABCDEFGHJK")) for i in range(start, start + n)]
+
+
 def test_thirty_players_behind_one_nat_get_in_while_a_guesser_is_stopped(world, connect):
-    """Failed joins are counted per address; joins that succeed are not."""
+    """Wrong codes count per client: a guesser is stopped, its venue's tablets and join page never are."""
     players = [connect(world) for _ in range(30)]
-    for i, conn in enumerate(players):
-        reply = conn.call("take_seat", {"code": world.code_a, "name": f"Tablet {i}", "role": "HR"})
-        assert reply["ok"], reply
+    for i, conn in enumerate(players[:15]):
+        assert conn.call("take_seat", {"code": world.code_a, "name": f"Tablet {i}", "role": "HR"})["ok"]
     guesser = connect(world)
-    limit = world.app.config["JOIN_FAILURES_PER_IP"]
-    codes = [f"{i:08d}".translate(str.maketrans("0123456789", "ABCDEFGHJK")) for i in range(limit + 1)]
-    replies = [guesser.call("take_seat", {"code": c, "name": "Raden", "role": "HR"}) for c in codes]
+    limit = world.app.config["JOIN_FAILURES_PER_CLIENT"]
+    replies = [guesser.call("take_seat", {"code": c, "name": "Raden", "role": "HR"}) for c in _codes(limit + 20)]
     assert [r["error"]["code"] for r in replies[:limit]] == ["room/not_found"] * limit
-    assert replies[limit]["error"]["code"] == "rate/too_many_attempts"
-    # now even the right code is refused from that address, and the join page too
-    assert guesser.call("take_seat", {"code": world.code_a, "name": "Raden", "role": "HR"})["error"]["code"] == "rate/too_many_attempts"
-    assert world.app.test_client().get(f"/r/{world.code_a}").status_code == 429
+    assert {r["error"]["code"] for r in replies[limit:]} == {"rate/too_many_attempts"}
+    for i, conn in enumerate(players[15:]):  # the rest of the venue, a third of them mistyping once first
+        if i % 3 == 0:
+            assert conn.call("take_seat", {"code": "ZZZZZZZZ", "name": f"Tablet {i}", "role": "HR"})["error"]["code"] == "room/not_found"
+        assert conn.call("take_seat", {"code": world.code_a, "name": f"Tablet b{i}", "role": "HR"})["ok"]
+    assert world.app.test_client().get(f"/r/{world.code_a}").status_code == 200
 
 
-def test_the_join_page_counts_missed_codes(world_factory):
-    world = world_factory(JOIN_FAILURES_PER_IP=3)
+def test_the_join_page_counts_missed_codes_per_browser(world_factory):
+    world = world_factory(JOIN_FAILURES_PER_CLIENT=3)
     client = world.app.test_client()
     for code in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
         assert client.get(f"/r/{code}").status_code == 404
-    assert client.get(f"/r/{world.code_a}").status_code == 429
+    assert client.get_cookie("inzet_client") is not None
+    assert client.get(f"/r/{world.code_b}").status_code == 429  # blocked before the code is looked up
+    assert world.app.test_client().get(f"/r/{world.code_b}").status_code == 200  # another browser, same address
+
+
+def test_the_same_wrong_code_again_counts_once(world_factory, connect):
+    world = world_factory(JOIN_FAILURES_PER_CLIENT=3)
+    tablet = connect(world)
+    for _ in range(10):  # a tablet retrying its typo
+        assert tablet.call("take_seat", {"code": "ZZZZ-ZZZZ", "name": "Ann", "role": "HR"})["error"]["code"] == "room/not_found"
+    assert tablet.call("take_seat", {"code": world.code_a, "name": "Ann", "role": "HR"})["ok"]
+
+
+def test_a_guesser_changing_clients_stops_its_address_but_not_the_venues_own_code(world_factory, connect):
+    world = world_factory(JOIN_FAILURES_PER_CLIENT=5, JOIN_FAILURES_PER_IP=20)
+    assert connect(world).call("take_seat", {"code": world.code_a, "name": "Eerste", "role": "HR"})["ok"]
+    http = world.app.test_client
+    statuses = [http().get(f"/r/{code}").status_code for code in _codes(30)]  # a fresh browser for each guess
+    assert statuses[:20] == [404] * 20 and set(statuses[20:]) == {429}
+    assert http().get(f"/r/{world.code_b}").status_code == 429  # a code nobody here used: no oracle
+    assert http().get(f"/r/{world.code_a}").status_code == 200  # the venue's room: someone here got in with it
+    assert connect(world).call("take_seat", {"code": world.code_a.lower(), "name": "Later", "role": "HR"})["ok"]
 
 
 def test_a_guessing_wave_stops_addresses_that_missed_but_not_new_ones():
