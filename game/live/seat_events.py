@@ -56,7 +56,7 @@ def claim_seat(connection: Connection, p: schemas.ClaimSeat) -> dict:
     Reply: {token, seat, team}; the seat's old device receives `seat_moved` and drops its token."""
     if connection.seat is not None:
         raise RuleViolation("seat/already_seated", "This connection already has a seat.")
-    with limits.join_attempt():
+    with limits.join_attempt(p.code):  # wrong codes count per client and address, like take_seat
         token, seat, outcome = seats.claim_seat(get_db(), p.code, p.name, presence.online_ids())
     # Told before this connection joins the team channel; skip_sid keeps it off this device with a message queue too.
     socketio.emit("seat_moved", {"player_id": seat.player_id}, to=team_channel(seat.team_id), skip_sid=request.sid)

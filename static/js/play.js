@@ -6,8 +6,6 @@
   const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;  // texts from the gettext catalogues (i18n.js)
   const PH = CFG.phases;
   const TOKEN_KEY = "inzetspel.seat." + CFG.code;
-  const OUTBOX_KEY = "inzetspel.outbox." + CFG.code;  // votes waiting for the connection survive a reload
-  const ACK_TIMEOUT_MS = 10000;
   const PHASE_LABEL = {
     [PH.DRAW]: _("Draw a card"), [PH.VOTE]: _("Vote now"), [PH.DISCUSS]: _("Discuss"), [PH.REVOTE]: _("Vote again"),
     [PH.DECIDE]: _("Decide"), [PH.FINISHED]: _("Done"),
@@ -21,15 +19,10 @@
 
   let team = null;      // the team's shared view (from `state` broadcasts)
   let seat = null;      // what only this player sees (own vote)
-  let pending = 0;      // actions sent and not yet acknowledged
   let draft = { argument: "", stance: "" };
   let decision = {};    // the turn player's unsent decision form, kept across re-renders and reloads
   let draftRound = null;
-  let lostVote = null;  // why a vote kept while offline was not counted: shown until the player taps it away
   let focusNext = null; // the control to focus after the next render when the focused one goes away
-  // Votes tapped while the tablet has no connection: kept here (the latest per card and ballot) and
-  // sent as soon as the connection is back, so a vote is never silently lost on flaky Wi-Fi.
-  let outbox = loadOutbox();
 
   const socket = io({ auth: (cb) => cb(localStorage.getItem(TOKEN_KEY) ? { token: localStorage.getItem(TOKEN_KEY) } : {}),
                       transports: ["websocket", "polling"], reconnectionDelayMax: 4000,
@@ -110,103 +103,13 @@
     toast(err.message);
   });
 
-  /* ---------- sending: acknowledged, queued until the connection is back, or reported as not sent ---------- */
-  // Never emit while disconnected: Socket.IO would buffer the packet and send it later, after we
-  // had told the player it was not sent.
-  function send(event, payload, onOk, onRefused, onTimeout) {
-    if (!socket.connected) { toast(_("Not sent: there is no connection. Try again when the connection is back.")); render(); return; }
-    pending += 1; render();
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return; settled = true; pending -= 1;
-      if (onTimeout) { onTimeout(); return; }
-      render();
-      toast(_("Not sent: there is no connection. Please try again."));
-    }, ACK_TIMEOUT_MS);
-    socket.emit(event, payload, (reply) => {
-      if (settled) return; settled = true; clearTimeout(timer); pending -= 1;
-      if (reply && reply.ok) { if (reply.seat) seat = reply.seat; if (reply.vote) keepOwnVote(reply.vote); if (onOk) onOk(reply); }
-      else if (onRefused) onRefused(reply ? reply.error : null);
-      render();
-    });
-  }
-
-  // The ack of a vote that did not complete the ballot carries just that vote (the whole seat
-  // comes with the reveal): the seat shows what the server stored.
-  function keepOwnVote(v) {
-    if (!seat || !team || seat.round !== v.round) return;
-    const mine = v.ballot === 2 ? { my_second_vote: v.choice } : { my_first_vote: v.choice };
-    if ((v.ballot === 2) === (team.phase === PH.REVOTE)) mine.my_vote = v.choice;
-    if (v.prediction != null) mine.my_prediction = v.prediction;
-    seat = Object.assign({}, seat, mine);
-  }
-
-  // No answer in time: the connection died unnoticed. Keep the vote and send it again after
-  // reconnecting (casting the same vote twice is harmless; the server keeps the latest).
-  function sendVote(payload) {
-    const ballot = team.phase;
-    if (socket.connected) send("cast_vote", payload, null, null, () => queueVote(payload, ballot));
-    else queueVote(payload, ballot);
-  }
-
-  function queueVote(payload, ballot) {
-    outbox = outbox.filter((v) => !(v.round === payload.round && v.ballot === ballot)).concat([Object.assign({ ballot: ballot }, payload)]);
-    saveOutbox();
-    render();
-  }
-
-  /* The vote that waits for this card and ballot, if any: the ballot shows it as chosen. */
-  const queuedVote = () => team && outbox.find((v) => v.round === team.round && v.ballot === team.phase);
-
-  function flushOutbox() {
-    if (!socket.connected || !outbox.length) return;
-    const waiting = outbox; outbox = []; saveOutbox();
-    waiting.forEach((v) => {
-      const payload = { round: v.round, choice: v.choice };
-      if (v.prediction != null) payload.prediction = v.prediction;
-      // The card or the ballot moved on while the tablet was away: a first vote must never land in
-      // the second ballot (or on another card). Say it was not counted instead of sending it.
-      if (!team || v.round !== team.round || v.ballot !== team.phase) { voteLost(v); return; }
-      // The server already has it (the ack was lost on the way back): nothing to resend.
-      if (seat && team && v.round === team.round && v.ballot === team.phase && seat.my_vote === v.choice
-          && (v.prediction == null || seat.my_prediction === v.prediction)) { toast(_("Your vote is in.")); return; }
-      send("cast_vote", payload, () => toast(_("Your vote has been sent after all and counts.")),
-        (err) => {
-          if (err && /\/(wrong_phase|stale_round)$/.test(err.code)) voteLost(v);
-          else toast(err ? _("Your vote was not counted: %(reason)s", { reason: err.message }) : _("Your vote was not counted."));
-        }, () => queueVote(payload, v.ballot));
-    });
-    render();
-  }
-
-  // Said where the player looks, with the reason, until tapped away (not a five-second toast).
-  function voteLost(v) {
-    lostVote = _("Your vote on card %(n)s was not counted: the vote was closed while this tablet was offline.", { n: v.round });
-    render();
-    window.scrollTo(0, 0);  // the notice sits at the top of the game
-  }
-
-  function lostNotice() {
-    return lostVote ? `<div class="vote-lost panel" role="alert" data-testid="vote-lost"><p>${esc(lostVote)}</p>
-      <button class="button" id="dismiss-lost" data-dismiss-lost>${_("OK, understood")}</button></div>` : "";
-  }
-
-  function loadOutbox() {
-    try { return JSON.parse(localStorage.getItem(OUTBOX_KEY)) || []; } catch (e) { return []; }
-  }
-
-  function saveOutbox() {
-    try {
-      if (outbox.length) localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); else localStorage.removeItem(OUTBOX_KEY);
-    } catch (e) { /* storage full or disabled: the outbox still lives in memory */ }
-  }
-
-  function renderOutbox() {
-    const el = $("#outbox");
-    if (!el) return;
-    el.hidden = !outbox.length;
-    el.textContent = outbox.length ? _("No connection: your vote is kept and will be sent as soon as the connection is back.") : "";
-  }
+  /* ---------- sending: acknowledged, queued until the connection is back (play_outbox.js) ---------- */
+  const wire = window.inzetOutbox.create({
+    socket: socket, code: CFG.code, phases: PH, team: () => team, seat: () => seat, putSeat: (s) => { seat = s; },
+    render: () => render(), toast: (message) => toast(message),
+  });
+  const send = wire.send, sendVote = wire.sendVote, queuedVote = wire.queuedVote, flushOutbox = wire.flush;
+  const renderOutbox = wire.renderOutbox, lostNotice = wire.lostNotice;
 
   function toast(message) {
     const el = $("#toast");
@@ -258,9 +161,11 @@
     setSeat: (changes) => { seat = Object.assign({}, seat, changes); render(); },
     focusAfter: (id) => { focusNext = id; },
     decision: () => decision, setDecision: (d) => { decision = d; saveDrafts(); },
+    draft: () => draft, setDraft: (d) => { draft = d; saveDrafts(); }, toast: (message) => toast(message),
   };
   const ballot = window.inzetBallot.create(ctx);
   const decide = window.inzetDecide.create(ctx);
+  const discuss = window.inzetDiscuss.create(ctx);
 
   // A team waits for its quorum before the first card (the facilitator can start it by hand).
   const seatedPlayers = () => team.players.filter((p) => !p.observer).length;
@@ -274,8 +179,6 @@
   const me = () => team.players.find((p) => p.id === seat.player_id);
   const playerName = (id) => { const p = team.players.find((x) => x.id === id); return p ? p.name : "?"; };
   const myTurn = () => team.turn_player_id === seat.player_id;
-  const choiceLabel = (v) => { const c = team.card && team.card.choices.find((x) => x.value === v); return c ? c.label : ""; };
-  const stanceLabel = (s) => s === "for" ? _("For") : s === "against" ? _("Against") : s == null ? _("General") : _("Option %(option)s", { option: s });
 
   function render() {
     renderOutbox();
@@ -306,7 +209,7 @@
       <span class="team-progress" data-testid="team-progress"><progress max="${team.cards_total}" value="${team.rounds_done}" aria-label="${_("The team's progress")}"></progress>${_("Team: %(done)s of %(total)s done", { done: team.rounds_done, total: team.cards_total })}</span>
       ${team.seconds_left != null && !team.paused ? `<span class="timer" id="timer" role="timer" aria-label="${_("Time left")}">…</span>` : ""}
       ${seat.my_points != null ? `<span class="points" title="${_("Your points")}">${seat.my_points} pt</span>` : ""}
-      ${pending ? ` <span class="sending">${_("sending…")}</span>` : ""}</div>
+      ${wire.pending() ? ` <span class="sending">${_("sending…")}</span>` : ""}</div>
     </div>`;
   }
 
@@ -340,8 +243,8 @@
         return `<section class="stage vote-stage">${cardHtml()}<div class="ballot">${ballot.render()}</div></section>`;
       case PH.DISCUSS:
       case PH.DECIDE:
-        return `<section class="stage">${cardHtml()}${results()}
-          <div class="two-col"><div>${prompts()}${argumentForm()}</div><div>${argumentsList()}</div></div>
+        return `<section class="stage">${cardHtml()}${discuss.results()}
+          <div class="two-col"><div>${discuss.prompts()}${discuss.argumentForm()}</div><div>${discuss.argumentsList()}</div></div>
           ${decide.render()}</section>`;
       case PH.FINISHED:
         return `<section class="stage center">${comfortQuestion()}<h2>${_("You have played all the cards.")}</h2>
@@ -368,86 +271,17 @@
       <p class="muted">${_("You get points for good predictions, arguments that help others and decisions with an action — never for voting with the majority.")}</p></div>`;
   }
 
-  function distributionTable(dist, caption) {
-    const total = dist.reduce((a, d) => a + d.count, 0) || 1;
-    const rows = dist.map((d) => {
-      const pct = Math.round((100 * d.count) / total);
-      return `<tr><th scope="row">${esc(choiceLabel(d.value))}</th><td class="bar-cell"><span class="bar" data-pct="${pct}"></span></td>
-        <td class="num">${d.count}</td><td class="num pct">${pct}%</td></tr>`;
-    }).join("");
-    return `<table class="distribution"><caption class="sr-only">${esc(caption)}</caption>
-      <thead><tr><th scope="col">${_("Choice")}</th><th scope="col"><span class="sr-only">${_("Bar")}</span></th><th scope="col">${_("Votes")}</th><th scope="col">%</th></tr></thead><tbody>${rows}</tbody></table>`;
-  }
-
-  function results() {
-    let html = `<h3 class="results-first">${team.distribution2 ? _("First vote") : _("How the team voted")}${seat.my_first_vote ? ` <span class="muted">${_("(you: %(choice)s)", { choice: esc(choiceLabel(seat.my_first_vote)) })}</span>` : ""}</h3>
-      ${distributionTable(team.distribution, _("Distribution of the first vote"))}`;
-    if (team.predictions && team.predictions.made) {
-      html += `<p class="predictions">${_("%(right)s of %(made)s predicted the majority correctly.", { right: team.predictions.right, made: team.predictions.made })}</p>`;
-    }
-    if (team.distribution2) {
-      html += `<h3>${_("Second vote, after the discussion")}${seat.my_second_vote ? ` <span class="muted">${_("(you: %(choice)s)", { choice: esc(choiceLabel(seat.my_second_vote)) })}</span>` : ""}</h3>
-        ${distributionTable(team.distribution2, _("Distribution of the second vote"))}`;
-    }
-    return html;
-  }
-
-  function prompts() {
-    return `<h3>${_("Discuss together")}</h3><ul class="prompts" lang="${esc(team.room.language)}">${team.card.prompts.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`;
-  }
-
-  function stanceOptions() {
-    const opts = team.card.kind === "dilemma"
-      ? team.card.choices.map((c) => [String(c.value), "Voor: " + c.label])
-      : [["for", _("For the statement")], ["against", _("Against the statement")]];
-    return [["", _("General")]].concat(opts).map(([v, l]) => `<option value="${esc(v)}" ${draft.stance === v ? "selected" : ""}>${esc(l)}</option>`).join("");
-  }
-
-  function argumentForm() {
-    if (!team.room_open || seat.observer) return "";
-    return `<form class="argument-form" data-form="argument">
-      <label for="arg-text">${_("Your argument")}</label>
-      <textarea id="arg-text" maxlength="280" rows="2" placeholder="${_("Short and concrete")}">${esc(draft.argument)}</textarea>
-      <div class="row"><label for="arg-stance" class="sr-only">${_("Position")}</label><select id="arg-stance">${stanceOptions()}</select>
-      <button class="button">${_("Post")}</button></div></form>`;
-  }
-
-  function argumentsList() {
-    if (!team.arguments.length) return `<h3>${_("Arguments")}</h3><p class="muted">${_("No arguments yet.")}</p>`;
-    return `<h3>${_("Arguments (%(n)s)", { n: team.arguments.length })}</h3><ul class="arguments">${team.arguments.map((a) => `<li>
-      <span class="stance">${esc(a.stance != null && team.card.kind === "dilemma" ? "Voor: " + choiceLabel(a.stance) : stanceLabel(a.stance))}</span>
-      ${esc(a.text)}${seat.my_argument_ids.includes(a.id) ? ` <span class="muted">${_("(you)")}</span>` : ""}
-      <span class="helpful">${a.helpful ? _("%(n)s× helpful", { n: a.helpful }) : ""}
-      ${!seat.my_argument_ids.includes(a.id) && !seat.observer && team.room_open ? `<button class="chip small${seat.helpful_given.includes(a.id) ? " selected" : ""}" data-helpful="${a.id}"
-        aria-pressed="${seat.helpful_given.includes(a.id)}" ${seat.helpful_given.includes(a.id) ? "disabled" : ""}>Nuttig</button>` : ""}</span></li>`).join("")}</ul>`;
-  }
-
   /* ---------- input ---------- */
   function bind(root) {
-    root.querySelectorAll("[data-helpful]").forEach((b) => b.addEventListener("click", () => {
-      b.disabled = true; send("mark_helpful", { round: team.round, argument: Number(b.dataset.helpful) });
-    }));
     root.querySelectorAll("[data-comfort]").forEach((b) => b.addEventListener("click", () => {
       send("rate_comfort", { round: seat.comfort_due, score: Number(b.dataset.comfort) });
     }));
     const act = (name, event) => { const b = root.querySelector(`[data-act="${name}"]`); if (b) b.addEventListener("click", () => { b.disabled = true; send(event, { round: team.round }); }); };
     act("draw", "draw_card"); act("to-decide", "start_decision"); act("revote", "start_revote");
-    const arg = root.querySelector('[data-form="argument"]');
-    if (arg) {
-      const text = arg.querySelector("#arg-text"), stance = arg.querySelector("#arg-stance");
-      text.addEventListener("input", () => { draft.argument = text.value; saveDrafts(); });
-      stance.addEventListener("change", () => { draft.stance = stance.value; saveDrafts(); });
-      arg.addEventListener("submit", (ev) => {
-        ev.preventDefault();
-        if (!text.value.trim()) { toast(_("Write an argument first.")); return; }
-        const s = stance.value === "" ? null : (/^\d$/.test(stance.value) ? Number(stance.value) : stance.value);
-        const id = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9]/g, "").slice(0, 32);
-        send("post_argument", { round: team.round, id: id, stance: s, text: text.value }, () => { draft = { argument: "", stance: "" }; saveDrafts(); });
-      });
-    }
     ballot.bind(root);
+    discuss.bind(root);
     decide.bind(root);
     const dismiss = root.querySelector("[data-dismiss-lost]");
-    if (dismiss) dismiss.addEventListener("click", () => { lostVote = null; render(); });
+    if (dismiss) dismiss.addEventListener("click", () => { wire.dismissLost(); render(); });
   }
 })();
