@@ -140,6 +140,7 @@ class SettingsPayload(Payload):
     vote_seconds: Annotated[StrictInt, Field(ge=10, le=3600)] | None = None
     discuss_seconds: Annotated[StrictInt, Field(ge=10, le=3600)] | None = None
     team_quorum: Annotated[StrictInt, Field(ge=1, le=40)] = 2
+    min_group: Annotated[StrictInt, Field(ge=3, le=10)] = 5  # the privacy gate's minimum (game/rules/privacy.py)
 
 
 class UpdateSettings(Payload):

@@ -85,7 +85,8 @@
     const num = (v) => (v === "" ? null : Number(v));
     const settings = { pacing: form.pacing.value, second_vote: form.second_vote.checked, predictions: form.predictions.checked,
       comfort: form.comfort.checked, points: form.points.checked, vote_seconds: num(form.vote_seconds.value),
-      discuss_seconds: num(form.discuss_seconds.value), team_quorum: Number(form.team_quorum.value) || 2 };
+      discuss_seconds: num(form.discuss_seconds.value), team_quorum: Number(form.team_quorum.value) || 2,
+      min_group: room.settings.min_group || 5 };  // kept as it is: the privacy gate's minimum is not edited here
     call("update_settings", { code: CFG.code, settings: settings }, () => { room.settings = settings; status(_("Rules saved.")); });
   });
 
@@ -114,6 +115,19 @@
   function figures(t) {
     const min = room.settings.min_group || 5, seated = t.players.filter((p) => !p.observer).length;
     if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${seated < min ? _("Votes of this table are not shown here: fewer than %(n)s players.", { n: min }) : _("Votes of this table are not shown here: with the room's result they would give away a smaller table's votes.")}</p>`;
+    const dist = t.distribution2 || t.distribution;
+    if (!dist || !t.card) return "";
+    const mark = (v) => (t.card.kind === "dilemma" ? String.fromCharCode(64 + v) : String(v));
+    const unanimous = t.distribution2 ? t.distribution2_unanimous : t.distribution_unanimous;
+    const text = unanimous ? _("everyone agreed: %(choice)s", { choice: mark(dist.find((d) => d.count).value) })
+      : dist.map((d) => `${mark(d.value)} ${d.count}`).join(" · ");
+    return `<p class="figures" data-testid="figures-${t.team.id}">${t.distribution2 ? _("After the discussion") : _("The vote")}: <strong>${text}</strong></p>`;
+  }
+
+  // A team's distribution as the privacy gate released it (game/rules/live_figures.py): the server sends
+  // none for a table below the minimum group, and a unanimous one is worded, never shown as n of n.
+  function figures(t) {
+    if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${_("Votes of this table are not shown here: fewer than %(n)s players.", { n: room.settings.min_group || 5 })}</p>`;
     const dist = t.distribution2 || t.distribution;
     if (!dist || !t.card) return "";
     const mark = (v) => (t.card.kind === "dilemma" ? String.fromCharCode(64 + v) : String(v));

@@ -77,8 +77,13 @@ def database_url(tmp_path, sqlite_template) -> str:  # noqa: ANN001
     os.remove(path)
 
 
-@pytest.mark.xfail(reason="report side (being rebuilt, game/report/*): perceptions.cards[] shows 'x of y predicted the "
-                          "majority' for a card with fewer than min_group predictions, e.g. a room of one player", strict=False)
+@pytest.mark.xfail(reason=(
+    "report side (game/report/*, being rebuilt): (1) perceptions.cards[] shows 'x of y predicted the majority' for a "
+    "card with fewer than min_group predictions (a room of one player); (2) with abstentions in team pacing the "
+    "report's team breakdown merges into 'overig' a table the dashboard already showed live (complementary "
+    "suppression on the card's voters vs. the live gate on seated players), and perceptions per card minus the "
+    "tables' live prediction counts leaves a table of fewer than min_group: the report and the live gate must "
+    "decide which tables are shown on the same basis (docs/privacy.md, 'Known limits')"), strict=False)
 @settings(max_examples=max(EXAMPLES // 2, 5))
 @given(spec=rooms())
 def test_the_report_together_with_the_live_surfaces_lets_nothing_small_be_derived(db, facilitator, spec) -> None:
@@ -105,3 +110,63 @@ NAMED = {
 def test_named_rooms_show_no_figure_of_a_small_group_anywhere(db, facilitator, name) -> None:
     rec = play(db, facilitator, NAMED[name])
     assert check(db, rec) == []
+
+
+# --- the same check on the live gate alone, without a database: hundreds of rooms in seconds ---
+
+@st.composite
+def overviews(draw):  # noqa: ANN001, ANN201
+    """A room's overview as game/play/rooms.py builds it (every table revealed card 1, some also card 2),
+    its history, and the truth: who voted what."""
+    sizes = draw(st.lists(st.integers(0, 12), min_size=1, max_size=6))
+    choices = draw(st.sampled_from([[1, 2], [1, 2, 3, 4], [1, 2, 3, 4, 5]]))
+    card = {"key": "k", "kind": "dilemma", "title": "t", "text": "", "prompts": [], "themes": [],
+            "choices": [{"value": v, "label": str(v)} for v in choices]}
+    views, history, truth_votes, person = [], {}, {}, 0
+    for team_id, size in enumerate(sizes, start=1):
+        members = list(range(person, person + size))
+        person += size
+        voters = [p for p in members if draw(st.booleans()) or p == members[0]]
+        votes = {p: draw(st.sampled_from(choices)) for p in voters}
+        truth_votes.update({(p, 1): v for p, v in votes.items()})
+        counts = [sum(1 for v in votes.values() if v == c) for c in choices]
+        if size:
+            history.setdefault(1, {"card": card, "first": {}, "second": {}})["first"][team_id] = counts
+        phase = draw(st.sampled_from(["discuss", "decide", "draw"])) if size else "draw"
+        views.append({
+            "team": {"id": team_id, "name": f"T{team_id}"}, "version": 1, "phase": phase,
+            "round": 1 if phase != "draw" else 2, "rounds_done": 0 if phase != "draw" else 1, "cards_total": 3,
+            "players": [{"id": p, "name": f"P{p}", "online": True, "observer": False} for p in members],
+            "card": card if phase != "draw" else None, "votes_cast": len(voters), "votes_needed": size,
+            "distribution": [{"value": c, "count": n} for c, n in zip(choices, counts)] if phase != "draw" and size else None,
+            "distribution2": None, "predictions": {"made": len(voters), "right": len(voters) // 2, "majority": [1]} if phase != "draw" and size else None,
+            "points": 2 * len(voters), "settings": {"min_group": MIN, "pacing": "plenary", "points": True},
+            "room_open": True, "paused": False, "seconds_left": None, "phase_seconds": None, "decisions": [], "alerts": [],
+        })
+    overview = {"room": {"code": "X", "title": "t", "open": True, "language": "nl", "cards_total": 3, "themes": [],
+                         "settings": {"min_group": MIN, "pacing": "plenary", "points": True}}, "cards": [], "teams": views}
+    return overview, history, truth_votes
+
+
+@settings(max_examples=int(os.environ.get("PRIVACY_GATE_EXAMPLES", "3000" if SOAK else "400")), deadline=None)
+@given(room=overviews())
+def test_the_gated_views_never_show_a_small_group(room) -> None:  # noqa: ANN001
+    from game.rules.live_figures import gate_overview
+    from game.rules.screen_view import screen_view
+
+    overview, history, votes = room
+    members = {v["team"]["id"]: {p["id"] for p in v["players"]} for v in overview["teams"]}
+    voters = {team: frozenset((p, 1) for p in ids if (p, 1) in votes) for team, ids in members.items()}
+    claims = []
+    for v in gate_overview(overview)["teams"]:
+        if v["distribution"] or v["predictions"]:
+            claims.append(("vote1", voters[v["team"]["id"]], f"dashboard {v['team']['name']}"))
+        if v["points"] is not None:
+            assert len(members[v["team"]["id"]]) >= MIN
+    state = screen_view(overview, history)
+    for c in state["cards"]:
+        if c["first"] and c["first"]["room"]:
+            claims.append(("vote1", frozenset().union(*(voters[t] for t in history[1]["first"])), "screen room"))
+        for t in (c["first"] or {}).get("tables", []):
+            claims.append(("vote1", voters[t["team_id"]], f"screen table {t['team_id']}"))
+    assert leaks(claims, MIN) == []
