@@ -377,12 +377,28 @@ def _count_missed_code(response: Response) -> Response:
     return response
 
 
+log = logging.getLogger(__name__)
+
+
+def _warn_untrusted_forwarding() -> None:
+    """With PROXY_COUNT=0 behind a proxy every client has the proxy's address, and one guesser locks out
+    everyone (issue 17): say so once, the first time a forwarded header arrives."""
+    if current_app.extensions.get("inzetspel.forwarding_warned") or not (
+            "X-Forwarded-For" in request.headers or "Forwarded" in request.headers):
+        return
+    current_app.extensions["inzetspel.forwarding_warned"] = True
+    log.warning("A request came through a proxy (X-Forwarded-For) but PROXY_COUNT=0: every client looks like "
+                "the proxy, so rate limits treat them as one; set PROXY_COUNT=1 behind nginx (docs/deployment.md).")
+
+
 def register(app: Flask) -> None:
     """Bind headers, limiters and proxy handling to `app`."""
     app.extensions["inzetspel.limits"] = Limits(app.config)
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    else:
+        app.before_request(_warn_untrusted_forwarding)
     # First of all before_request functions: ahead of the CSRF check, which would crash on it.
     app.before_request_funcs.setdefault(None, []).insert(0, _reject_malformed_form)
     app.url_value_preprocessor(_refuse_impossible_ids)
