@@ -124,19 +124,6 @@
     return `<p class="figures" data-testid="figures-${t.team.id}">${t.distribution2 ? _("After the discussion") : _("The vote")}: <strong>${text}</strong></p>`;
   }
 
-  // A team's distribution as the privacy gate released it (game/rules/live_figures.py): the server sends
-  // none for a table below the minimum group, and a unanimous one is worded, never shown as n of n.
-  function figures(t) {
-    if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${_("Votes of this table are not shown here: fewer than %(n)s players.", { n: room.settings.min_group || 5 })}</p>`;
-    const dist = t.distribution2 || t.distribution;
-    if (!dist || !t.card) return "";
-    const mark = (v) => (t.card.kind === "dilemma" ? String.fromCharCode(64 + v) : String(v));
-    const unanimous = t.distribution2 ? t.distribution2_unanimous : t.distribution_unanimous;
-    const text = unanimous ? _("everyone agreed: %(choice)s", { choice: mark(dist.find((d) => d.count).value) })
-      : dist.map((d) => `${mark(d.value)} ${d.count}`).join(" · ");
-    return `<p class="figures" data-testid="figures-${t.team.id}">${t.distribution2 ? _("After the discussion") : _("The vote")}: <strong>${text}</strong></p>`;
-  }
-
   function render() {
     renderControls();
     const options = Array.from(teams.values()).map((t) => `<option value="${t.team.id}">${esc(t.team.name)}</option>`).join("");
