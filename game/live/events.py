@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hmac
 import logging
 from collections.abc import Callable
 
@@ -22,7 +21,6 @@ from game.live import limits, schemas
 from game.live.presence import Connection, presence
 from game.play import accounts, facilitation, live_views, rooms, submissions, turns
 from game.play.common import Outcome, PoolTimeout, busy, lost_race
-from game.rules.codes import screen_token
 from game.store.db import Database
 from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
@@ -187,9 +185,12 @@ def connect_screen(auth: dict) -> None:
     """The big screen: read-only, authorised by the unguessable screen link (no login)."""
     from flask import current_app
 
+    from game.play.screen_links import check_screen_link
+
     code, token = auth.get("code"), auth.get("screen")
-    if not (isinstance(code, str) and isinstance(token, str) and len(code) <= 20
-            and hmac.compare_digest(screen_token(current_app.config["SECRET_KEY"], code), token)):
+    # A revoked link, or one of a room that has ended, gets no data (issue 17).
+    if not (isinstance(code, str) and len(code) <= 20
+            and check_screen_link(get_db(), current_app.config["SECRET_KEY"], code, token) == "ok"):
         emit("error", {"event": "connect", "code": "screen/invalid", "message": gettext("This screen link is not valid.")})
         return
     join_room(screen_channel(code))

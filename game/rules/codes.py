@@ -31,7 +31,9 @@ def display_join_code(code: str) -> str:
     return f"{code[:half]}-{code[half:]}"
 
 
-def screen_token(secret: str, code: str) -> str:
+def screen_token(secret: str, code: str, epoch: int = 1) -> str:
     """The big-screen link's secret: derived from the server's key, so it needs no storage and
-    every process agrees on it; unguessable without the key."""
-    return hmac.new(secret.encode(), f"screen:{code}".encode(), hashlib.sha256).hexdigest()[:32]
+    every process agrees on it; unguessable without the key. `epoch` is the room's link generation:
+    renewing the link (a new epoch) makes every older link invalid (issue 17)."""
+    message = f"screen:{code}" if epoch == 1 else f"screen:{code}:{epoch}"  # epoch 1: links made before epochs
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,24 +1,28 @@
 """The big screen for the projector: read-only, opened with an unguessable link (no login)."""
 from __future__ import annotations
 
-import hmac
-
 import segno
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, url_for
+from flask import flash
 from flask_babel import gettext as _
 
 from game.extensions import get_db
 from game.i18n import use_room_language
-from game.play import live_views
+from game.play import live_views, screen_links
 from game.rules.codes import display_join_code, normalise_join_code, screen_token
 from game.rules.errors import RuleViolation
+from game.web.auth import login_required
 from game.web.facilitator import join_link
+from game.web.forms import ConfirmForm
 
 bp = Blueprint("screen", __name__)
 
 
 def screen_link(code: str) -> str:
-    return url_for("screen.show", code=code, token=screen_token(current_app.config["SECRET_KEY"], code))
+    """The room's current big-screen link (its generation comes from the room: renewing makes a new one)."""
+    found = screen_links.screen_epoch(get_db(), code)
+    epoch = found[0] if found else 1
+    return url_for("screen.show", code=code, token=screen_token(current_app.config["SECRET_KEY"], code, epoch))
 
 
 def join_qr_svg(link: str) -> str:
@@ -31,8 +35,11 @@ def join_qr_svg(link: str) -> str:
 @bp.route("/screen/<code>/<token>")
 def show(code: str, token: str):  # noqa: ANN201
     code = normalise_join_code(code) or ""
-    if not hmac.compare_digest(screen_token(current_app.config["SECRET_KEY"], code).encode(), token[:64].encode("utf-8", "surrogatepass")):
+    access = screen_links.check_screen_link(get_db(), current_app.config["SECRET_KEY"], code, token)
+    if access == "invalid":  # wrong, revoked (renewed from the dashboard) or no such room
         abort(404)
+    if access == "ended":  # the link expires with the room: it says so, and shows nothing of the room
+        return Response(_("This session has ended."), 410, {"Content-Type": "text/plain; charset=utf-8"})
     try:
         state = live_views.screen_state(get_db(), code)  # no names, no roles, gated figures
     except RuleViolation:
@@ -41,3 +48,24 @@ def show(code: str, token: str):  # noqa: ANN201
     link = join_link(code)
     return render_template("screen.html", state=state, code=code, token=token, link=link,
                            display_code=display_join_code(code), qr=join_qr_svg(link))
+
+
+@bp.route("/rooms/<code>/screen-link", methods=["POST"])
+@login_required
+def renew(code: str):  # noqa: ANN201
+    """The facilitator revokes the big-screen link and gets a new one; open screens are told and dropped."""
+    from game.extensions import socketio
+    from game.live.events import screen_channel
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        screen_links.renew_screen_link(get_db(), g.facilitator_id, code)
+    except RuleViolation:
+        abort(404)
+    code = normalise_join_code(code) or code
+    socketio.emit("error", {"event": "screen", "code": "screen/invalid", "message": _("This screen link is not valid.")},
+                  to=screen_channel(code))
+    socketio.close_room(screen_channel(code))
+    flash(_("A new big-screen link was made; the old one no longer works."))
+    return redirect(url_for("facilitator.dashboard", code=code))
