@@ -62,7 +62,13 @@
   /* ---------- room controls ---------- */
   $("#pause").addEventListener("click", () => call("pause_room", { code: CFG.code, on: !room.paused }));
   $("#lock").addEventListener("click", () => call("lock_room", { code: CFG.code, on: !room.locked }, (r) => { room.locked = r.locked; renderControls(); }));
-  $("#advance-all").addEventListener("click", () => call("advance_all", { code: CFG.code }, (r) => {
+  // Tablets of a voting team that are offline without having voted: a vote may still be on its way.
+  const offlineVoters = (t) => (t.phase === PH.VOTE || t.phase === PH.REVOTE
+    ? t.players.filter((p) => p.votes_this_card && !p.voted && !p.online && !p.observer) : []);
+  const closeAnyway = (away) => !away.length || confirm(ngettext("The tablet of %(names)s is offline: a vote may still be on its way. Close anyway?",
+    "The tablets of %(names)s are offline: votes may still be on their way. Close anyway?", away.length, { names: away.map((p) => p.name).join(", ") }));
+  $("#advance-all").addEventListener("click", () => closeAnyway([].concat(...Array.from(teams.values()).map(offlineVoters)))
+    && call("advance_all", { code: CFG.code }, (r) => {
     if (r.waiting.length) status(_("%(moved)s table(s) moved on; %(waiting)s table(s) must do something themselves first (record the decision).", { moved: r.moved.length, waiting: r.waiting.length }));
   }));
   $("#start-tables").addEventListener("click", () => call("start_tables", { code: CFG.code }, (r) => {
@@ -159,11 +165,7 @@
     }).join("");
     grid.querySelectorAll("[data-advance]").forEach((b) => b.addEventListener("click", () => {
       const t = teams.get(Number(b.dataset.advance));
-      // Closing a vote while a tablet of the team is offline: its vote may still be on its way.
-      const away = t && (t.phase === PH.VOTE || t.phase === PH.REVOTE)
-        ? t.players.filter((p) => p.votes_this_card && !p.voted && !p.online && !p.observer) : [];
-      if (away.length && !confirm(ngettext("The tablet of %(names)s is offline: a vote may still be on its way. Close anyway?",
-        "The tablets of %(names)s are offline: votes may still be on their way. Close anyway?", away.length, { names: away.map((p) => p.name).join(", ") }))) return;
+      if (t && !closeAnyway(offlineVoters(t))) return;  // closing a vote while a tablet of the team is offline
       b.disabled = true; call("advance_team", { team_id: Number(b.dataset.advance) });
     }));
     grid.querySelectorAll("[data-merge-player]").forEach((s) => s.addEventListener("change", () => {

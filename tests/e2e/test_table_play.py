@@ -97,6 +97,13 @@ def test_a_vote_closed_while_a_tablet_was_offline_is_explained_until_tapped_away
     expect(anna.locator(".players li", has_text="Cem")).to_contain_text("offline", timeout=40000)
     expect(anna.get_by_test_id("vote-count")).to_contain_text("1 speler is offline; daar wordt niet op gewacht.")
     vote(anna, 1)
+    # The facilitator closing it from the dashboard is warned too (and can think again).
+    asked: list[str] = []
+    laptop.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    laptop.locator("[data-advance]").click()
+    expect(laptop.locator("[data-advance]")).to_be_enabled()
+    assert asked and "De tablet van Cem is offline: er kan nog een stem onderweg zijn." in asked[0], asked
+    phase(anna, "vote")  # dismissed: nothing closed
     # The turn player closing the vote is warned first.
     anna.locator("[data-close-vote]").click()
     expect(anna.get_by_test_id("close-warning")).to_contain_text("De tablet van Cem is offline: er kan nog een stem onderweg zijn.")
