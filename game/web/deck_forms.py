@@ -118,7 +118,7 @@ def _field_for(form: DeckForm, parsed: Parsed, loc: tuple, msg: str):  # noqa: A
     if not loc:
         duplicate = re.search(r"card id '(.*)' appears", msg)
         if duplicate:
-            for entry in form.cards.entries:
+            for entry in reversed(form.cards.entries):  # the later card is the copy whose code needs changing
                 if (entry.form.id.data or "").strip() == duplicate.group(1):
                     return entry.form.id
         return None
