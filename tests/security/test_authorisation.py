@@ -73,11 +73,22 @@ HTTP = {
                                          "POST": {**LOGGED_IN, FAC_B: 404, FAC_A: 400}},  # no card fields: refused
     "/submissions/<int:submission_id>/reject": {"POST": {**LOGGED_IN, FAC_B: 404, FAC_A: 302}},
     "/language": {"POST": {a: 303 for a in HTTP_ACTORS}},                     # anyone picks their language
+    # issue 17: the big-screen link renewed by the room's facilitator only (game/web/screen.py `renew`).
+    "/rooms/<code>/screen-link": {"POST": {**LOGGED_IN, FAC_B: 404, FAC_A: 302}},
+    # The dashboard's live role groups (game/web/report.py `groups_live`): room_id_for_code checks the owner.
+    "/rooms/<code>/groups": {"GET": {**LOGGED_IN, FAC_B: 404, FAC_A: 200}},
+    # An action's follow-up status: the facilitator through owned_room, the MT through its share token; both
+    # scoped to that room's actions. Room A has no action here, so even the owner and the holder get 404:
+    # these rows prove the refusals (login, owner, token); tests/report/test_follow_up.py the successes.
+    "/rooms/<code>/actions/<int:action_id>/status": {"POST": {**LOGGED_IN, FAC_B: 404, FAC_A: 404}},
+    "/share/<token>/actions/<int:action_id>/status": {"POST": {a: 404 for a in HTTP_ACTORS}},
     "/favicon.ico": {"GET": {a: 301 for a in HTTP_ACTORS}},                 # to the static icon
     "/manifest.webmanifest": {"GET": ANYONE_200},
 }
 # Fields a POST carries besides the CSRF token, where the owner's request needs them to succeed.
-FORMS = {"/rooms/<code>/report/previous": {"previous": "0"}, "/language": {"locale": "en", "next": "/"}}
+FORMS = {"/rooms/<code>/report/previous": {"previous": "0"}, "/language": {"locale": "en", "next": "/"},
+         "/rooms/<code>/actions/<int:action_id>/status": {"status": "done", "back": "report"},
+         "/share/<token>/actions/<int:action_id>/status": {"status": "done", "back": "report"}}
 PUBLIC_ENDPOINTS = {"static", *SOCKETIO_ENDPOINTS}  # engine.io's path: never served by Flask (game/app.py)
 
 
@@ -127,7 +138,7 @@ def _room_id(world, code: str) -> int:
 def url_for_rule(rule: str, world, tokens: dict, actor: str) -> str:
     wrong = secrets.token_urlsafe(24)
     values = {"code": world.code_a, "share_id": str(tokens["share_id"]), "slug": OWN_DECK, "version": "1", "fmt": "csv",
-              "submission_id": str(tokens["submission_id"]),
+              "submission_id": str(tokens["submission_id"]), "action_id": "1",
               "token": (tokens["share"] if actor == SHARE else wrong) if rule.startswith("/share/")
               else (tokens["screen"] if actor == SCREEN else wrong[:32])}
     url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: values[m.group(1)], rule)
