@@ -53,13 +53,17 @@ def perceptions(data, cards: dict[int, tuple[str, str, int, str, int]], min_grou
 
     made = sum(len(p) for p in per_person.values())
     right = sum(sum(p) for p in per_person.values())
+    # The room's total passes the gate like any other group's figure (a room of two predicts too).
+    released = m.release_count(right, made, min_group) if len(per_person) >= min_group else None
+    if released is None:
+        return {"available": False, "note": "too_few_predictions"}
     return {
         "available": True,
         "predictions": made,
         "right": right,
         "right_share": _share(right, made),
         "by_role": _by_role(data, per_person, min_group),
-        "cards": _cards(per_card, cards),
+        "cards": _cards(per_card, cards, min_group),
         "gap_min": PERCEPTION_GAP_MIN,
     }
 
@@ -89,11 +93,12 @@ def _by_role(data, per_person: dict[int, list[bool]], min_group: int) -> dict:  
     return {"shown": True, "groups": groups, "note": note}
 
 
-def _cards(per_card: dict[int, dict], cards: dict) -> list[dict]:
-    """Per card: the distribution people expected against the one they voted, largest gap first."""
+def _cards(per_card: dict[int, dict], cards: dict, min_group: int) -> list[dict]:
+    """Per card: the distribution people expected against the one they voted, largest gap first; only
+    cards on which at least min_group people predicted and voted (the privacy gate's minimum)."""
     rows = []
     for rc_id, entry in per_card.items():
-        if not entry["made"]:
+        if entry["made"] < min_group or sum(entry["actual"].values()) < min_group:
             continue
         key, title, position, kind, options = cards[rc_id]
         values = kind_of(kind).camp_values(options)

@@ -74,6 +74,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "note_too_many": N_("The breakdown by team is in the XLSX and JSON downloads (too many teams for this page)."),
     "privacy_lowered": N_("Note: the minimum group size has been lowered to {min_group} (default {default}). Anonymity is weaker in small groups; share this report with care."),
     "perceptions": N_("Perceptions of each other"),
+    "perceptions_too_few": N_("Too few people predicted the majority to show this section (fewer than {min_group})."),
     "perceptions_none": N_("No predictions were made in this session (what do the others think?). This section appears when players also predict the majority."),
     "actions": N_("Actions"),
     "actions_intro": N_("Every follow-up action the teams recorded. The owner is a role or initials, never a name."),
