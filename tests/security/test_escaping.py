@@ -59,6 +59,9 @@ def test_pages_show_user_text_as_text(world, hostile_room):
         response = client.get(url)
         if response.status_code == 404 and "submissions" in url:
             continue  # the submissions page is not in every build
+        if response.status_code == 410 and url.startswith("/screen/"):
+            assert SCRIPT not in response.get_data(as_text=True)  # an ended room's screen shows nothing (issue 17)
+            continue
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
         assert SCRIPT not in html and "<img src=x" not in html, url
