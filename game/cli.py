@@ -243,8 +243,7 @@ def rooms_export(code: str, output: Path | None) -> None:
             raise click.ClickException(text_in(DEFAULT, exc)) from None
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        output.chmod(0o600)
+        write_private(output, (text + "\n").encode("utf-8"))
         click.echo(f"exported room {code} to {output}", err=True)
     else:
         click.echo(text)
@@ -266,6 +265,18 @@ def purge(days: int | None, dry_run: bool) -> None:
         codes = expired_rooms(get_db(), retention) if dry_run else purge_rooms(get_db(), retention)
     verb = "would purge" if dry_run else "purged"
     click.echo(f"{verb} {len(codes)} room(s) older than {retention} days" + (": " + " ".join(codes) if codes else ""))
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file with HR data readable by its owner only (0600) from the first byte: created with that
+    mode, never widened and narrowed later; an existing file is truncated and narrowed before writing."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode on O_CREAT: narrow it before any byte
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            handle.write(data)
+    finally:
+        os.close(fd)
 
 
 # --- issue 3: the shared-vision report ---
@@ -295,5 +306,5 @@ def report(code: str, fmt: str, output: Path | None, min_group: int) -> None:
         sys.stdout.buffer.write(out.body)
         return
     target = output or Path(out.filename)
-    target.write_bytes(out.body)
+    write_private(target, out.body)
     click.echo(str(target))

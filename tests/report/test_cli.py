@@ -103,3 +103,17 @@ def test_the_other_formats_are_written_to_the_default_file_name(monkeypatch, dat
 def test_an_unknown_room_is_a_clear_error(monkeypatch, database_url, db):
     result = run_report(monkeypatch, database_url, "ZZZZ-ZZZZ", "--format", "json")
     assert result.exit_code != 0 and "Geen sessie" in result.output
+
+
+def test_a_written_report_is_readable_by_its_owner_only_even_over_an_open_file(monkeypatch, database_url, played_room,
+                                                                             tmp_path: Path):
+    target = tmp_path / "rapport.json"
+    target.write_text("old")
+    target.chmod(0o644)  # a file someone left world-readable: it is narrowed before the report goes in
+    result = run_report(monkeypatch, database_url, played_room, "--format", "json", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert json.loads(target.read_text())["room"]["code"] == played_room
+    fresh = tmp_path / "nieuw.csv.zip"
+    assert run_report(monkeypatch, database_url, played_room, "--format", "csv", "-o", str(fresh)).exit_code == 0
+    assert fresh.stat().st_mode & 0o777 == 0o600
