@@ -47,7 +47,9 @@ def merge_players(db: Database, facilitator_id: int, keep_id: int, drop_id: int,
         drop, _ = _owned_player(session, facilitator_id, drop_id)
         if keep.id == drop.id or drop.room_id != room.id:
             raise RuleViolation("player/same_seat", "Choose two different seats of your session.")
-        teams = {i: lock_team(session, i) for i in sorted({keep.team_id, drop.team_id})}  # id order: no deadlock
+        if keep.team_id != drop.team_id:  # a vote belongs to its table: move the seat first
+            raise RuleViolation("player/other_team", "Merge two seats of the same team (move one first).")
+        teams = {keep.team_id: lock_team(session, keep.team_id)}
         _move_rows(session, VoteRecord, keep.id, drop.id, ("round_id", "ballot"))
         _move_rows(session, ComfortRecord, keep.id, drop.id, ("round_id",))
         _move_rows(session, HelpfulMarkRecord, keep.id, drop.id, ("argument_id",))

@@ -136,3 +136,10 @@ def test_when_the_last_missing_voter_goes_offline_the_ballot_is_revealed(join):
     cem.client.disconnect()
     team = anna.call("get_state")["team"]
     assert team["phase"] == "discuss" and sum(d["count"] for d in team["distribution"]) == 2
+
+
+def test_seats_of_two_teams_are_not_merged(facilitator, join, room_code):
+    anna, bea = join("Anna", team=1), join("Bea", team=2)
+    facilitator.emit("watch_room", {"code": room_code}, callback=True)
+    reply = facilitator.emit("merge_players", {"keep_id": anna.player_id, "drop_id": bea.player_id}, callback=True)
+    assert reply["error"]["code"] == "player/other_team"
