@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from game.play.rooms import find_room, owned_room
 from game.store.db import Database
-from game.store.models import Base, RoomRecord, utcnow
+from game.store.models import Base, DeckRecord, RoomRecord, utcnow
 
 # Secrets are never exported: the browser holds the seat token; we keep only its hash, which is
 # useless to the data subject and a (weak) secret to others.
@@ -140,7 +140,20 @@ def delete_room(db: Database, facilitator_id: int | None, typed_code: str) -> De
         room = find_room(session, typed_code) if facilitator_id is None else owned_room(session, facilitator_id, typed_code)
         room_id, code, team_ids = room.id, room.code, tuple(t.id for t in room.teams)
         session.expunge_all()
-        return DeletedRoom(code, team_ids, _delete_room_rows(session, room_id))
+        counts = _delete_room_rows(session, room_id)
+        counts["deck_sources_anonymised"] = _forget_room_in_deck_sources(session, code)
+        return DeletedRoom(code, team_ids, counts)
+
+
+def _forget_room_in_deck_sources(session: Session, code: str) -> int:
+    """A dilemma accepted into a deck keeps its card (the organisation's content now), but the deck
+    version's note of where it came from ("submission@#12 CODE:author") no longer names the room."""
+    like = f"submission@%{code}%"
+    rows = session.execute(select(DeckRecord.id, DeckRecord.source).where(DeckRecord.source.like(like))).all()
+    for deck_id, source in rows:
+        session.execute(update(DeckRecord).where(DeckRecord.id == deck_id)
+                        .values(source=source.replace(f" {code}", " –")).execution_options(synchronize_session=False))
+    return len(rows)
 
 
 def expired_rooms(db: Database, retention_days: int, now: dt.datetime | None = None) -> list[str]:
