@@ -81,6 +81,7 @@
     // The same player continued on another device: this tablet's token no longer works.
     if (!seat || data.player_id !== seat.player_id) return;
     localStorage.removeItem(TOKEN_KEY); team = seat = null; showJoin();
+    socket.disconnect(); socket.connect();  // connect again without the token: this connection no longer holds the seat
     const info = $("#join-error");
     info.textContent = _("You continue on another device; this tablet no longer has a seat. Join again to play here.");
     info.hidden = false;
