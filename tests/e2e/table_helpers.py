@@ -48,7 +48,8 @@ def shot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
-def new_room(laptop, url: str, teams: str = "Team 1", cards: int = 2, second_vote: bool = False) -> str:
+def new_room(laptop, url: str, teams: str = "Team 1", cards: int = 2, second_vote: bool = False,
+             deck: str = "dilemmas-korte-termijn") -> str:
     """Sign in (once per laptop) and create a room from the form; the dashboard is left open. Returns the code."""
     laptop.goto(f"{url}/login")
     if "/login" in laptop.url:
@@ -57,7 +58,7 @@ def new_room(laptop, url: str, teams: str = "Team 1", cards: int = 2, second_vot
         laptop.locator("main form .button.primary").click()
         expect(laptop).to_have_url(re.compile(r"/rooms$"))
     laptop.goto(f"{url}/rooms")
-    laptop.locator("#deck").select_option("dilemmas-korte-termijn")
+    laptop.locator("#deck").select_option(deck)
     laptop.locator("#cards").fill(str(cards))
     laptop.locator("#teams").fill(teams)
     laptop.locator("#shuffle").uncheck()

@@ -150,3 +150,25 @@ def test_a_statement_tie_counts_both_sides_as_the_majority(server, contexts):
         # One rule for both kinds: 1-1 between the sides makes both the majority, so both predictions are right.
         expect(page.locator(".predictions")).to_have_text("2 van 2 voorspelden de meerderheid goed.")
     shot(anna, "table-statement-tie-810")
+
+
+def test_an_english_room_plays_the_ballot_in_english(server, contexts):
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url, deck="talking-about-mobility")
+    anna = contexts()
+    anna.goto(f"{server.url}/r/{code.replace('-', '')}")
+    anna.locator("#name").fill("Anna")
+    anna.locator('input[name="role"]').first.check()
+    anna.locator("#join-button").click()
+    expect(anna.get_by_test_id("quorum-wait")).to_have_text("Waiting for your team: 1 of 2 players are here.")
+    bas = contexts()
+    bas.goto(f"{server.url}/r/{code.replace('-', '')}")
+    bas.locator("#name").fill("Bas")
+    bas.locator('input[name="role"]').first.check()
+    bas.locator("#join-button").click()
+    anna.locator('[data-act="draw"]').click()
+    anna.locator('[data-vote="1"]').click()
+    expect(anna.locator("#vote-label")).to_have_text("Your choice is ready: now predict your team's majority, and both are sent together.")
+    expect(anna.locator("[data-skip-predict]")).to_have_text("Send my vote without a prediction")
+    expect(anna.get_by_test_id("vote-count")).to_contain_text("0 of 2 at the table have voted.")
+    shot(anna, "table-vote-picked-english-810")
