@@ -93,7 +93,7 @@ def test_a_facilitator_edits_a_deck_and_a_tablet_plays_the_new_card(start_server
     anna.get_by_label("Jouw naam in het spel").fill("Anna")
     anna.get_by_text("HR", exact=True).click()
     anna.get_by_role("button", name="Meedoen").click()
-    anna.get_by_role("button", name="Trek de volgende kaart").click()
+    laptop.locator("#start-tables").click()  # Anna alone is below the quorum: the facilitator starts the table (issue 16)
     expect(anna.locator(".card h2")).to_have_text(NEW_TITLE)
     expect(anna.locator("[data-vote]")).to_have_count(5)
     shot(anna, "deck-new-card-on-tablet")
