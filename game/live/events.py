@@ -19,6 +19,7 @@ from socketio import PubSubManager
 
 from game.extensions import get_db, socketio
 from game.live import limits, schemas
+from game.live.coalesce import Coalescer
 from game.live.presence import Connection, presence
 from game.play import accounts, facilitation, live_views, rooms, submissions, turns
 from game.play.common import Outcome, PoolTimeout, busy, lost_race
@@ -62,6 +63,7 @@ def publish(outcome: Outcome, db: Database | None = None) -> None:
     gate (game/rules/live_figures.py) and its big screens their own view (game/rules/screen_view.py)."""
     by_room: dict[str, list[dict]] = {}
     for team_id, view in outcome.team_views.items():
+        _voted.settle(team_id, view.get("version", 0))  # the state carries who has voted: no `voted` after it
         socketio.emit("state", {"team": view}, to=team_channel(team_id))
         by_room.setdefault(view["room"]["code"], []).append(view)
     for code, views in by_room.items():
@@ -70,13 +72,8 @@ def publish(outcome: Outcome, db: Database | None = None) -> None:
                 socketio.emit("team_progress", gated, to=watch_channel(code))
         if not _nobody_in(screen_channel(code)):
             _screen_soon(db or get_db(), code)
-    for team_id, (code, voted) in outcome.votes_cast.items():
-        socketio.emit("voted", voted, to=team_channel(team_id))
-        if not _nobody_in(watch_channel(code)):
-            socketio.emit("voted", voted, to=watch_channel(code))
-        if not _nobody_in(screen_channel(code)):  # a count, never who
-            socketio.emit("screen_voted", {k: voted[k] for k in ("team_id", "version", "round", "phase", "votes_cast")},
-                          to=screen_channel(code))
+    for team_id, code_voted in outcome.votes_cast.items():
+        _voted.offer(team_id, code_voted, _voted_seconds())
     for code, event, payload in outcome.notices:
         if event == "comfort":
             payload = live_views.comfort_notice(db or get_db(), code, payload)
@@ -112,6 +109,31 @@ def _screen_soon(db: Database, code: str) -> None:
             log.exception("big screen update failed")
 
     socketio.start_background_task(send)
+
+
+VOTED_COALESCE_SECONDS = 0.05  # a burst of votes in a team: one `voted` per tick (docs/benchmarks.md, issue 18)
+
+
+def _send_voted(team_id: int, code_voted: tuple[str, dict]) -> None:
+    """Who has voted (never what) to the team's tablets and dashboards; a count to its big screens."""
+    code, voted = code_voted
+    socketio.emit("voted", voted, to=team_channel(team_id))
+    if not _nobody_in(watch_channel(code)):
+        socketio.emit("voted", voted, to=watch_channel(code))
+    if not _nobody_in(screen_channel(code)):  # a count, never who
+        socketio.emit("screen_voted", {k: voted[k] for k in ("team_id", "version", "round", "phase", "votes_cast")},
+                      to=screen_channel(code))
+
+
+_voted = Coalescer(_send_voted, version=lambda code_voted: code_voted[1]["version"])
+
+
+def _voted_seconds() -> float:
+    """The tick; 0 (at once) in test apps unless a test sets VOTED_COALESCE_SECONDS: they read what was sent."""
+    if not has_app_context():
+        return VOTED_COALESCE_SECONDS
+    config = current_app.config
+    return float(config.get("VOTED_COALESCE_SECONDS", 0 if config.get("TESTING") else VOTED_COALESCE_SECONDS))
 
 
 def refuse(event: str, violation: RuleViolation) -> dict:
