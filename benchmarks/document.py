@@ -93,12 +93,26 @@ def targets(results: dict) -> list[str]:
             f"| app/bare p99 ratio ≤ {TARGET_RATIO} | {h['ratio_p99'] if h['ratio_p99'] is not None else '–'} "
             f"({_ms(h['p99_ms'])} / {_ms(h['bare_p99_ms'])} ms) | "
             f"{_yes(None if h['ratio_p99'] is None else h['ratio_p99'] <= TARGET_RATIO)} |",
+            *_fair_rows(h),
             f"| no player dropped | {h['held']:,} held of {h['connected']:,} connected, {h['errors']} errors | "
             f"{_yes(h['dropped'] == 0 and h['held'] == h['players'])} |",
             f"| stress saturation ≥ half the bare server's | {_num(h['votes_per_s_max'])} vs {_num(h['bare_votes_per_s_max'])} "
             f"votes/s | {_yes(None if half is None or h['votes_per_s_max'] is None else h['votes_per_s_max'] >= half)} |",
             f"| PDF report, 40 cards × 200 players < {TARGET_PDF_S:.0f} s | {_num(pdf, 2)} s | "
             f"{_yes(None if pdf is None else pdf < TARGET_PDF_S)} |"]
+    return rows
+
+
+def _fair_rows(h: dict) -> list[str]:
+    """The fair floor (bare + who-has-voted): what the game adds on top of the feature. No target of its own."""
+    if h.get("ratio_p99_fair") is None:
+        return []
+    rows = [f"| app / fair floor (bare + who-has-voted) p99, for orientation | {h['ratio_p99_fair']} "
+            f"({_ms(h['p99_ms'])} / {_ms(h['fair_p99_ms'])} ms) | – |"]
+    if h.get("ratio_cpu_per_vote_fair") is not None:
+        rows.append(f"| server CPU per vote app / bare / fair floor, for orientation | {_num(h['cpu_ms_per_vote'], 2)} / "
+                    f"{_num(h['bare_cpu_ms_per_vote'], 2)} / {_num(h['fair_cpu_ms_per_vote'], 2)} ms "
+                    f"(app/bare {h['ratio_cpu_per_vote']}, app/fair {h['ratio_cpu_per_vote_fair']}) | – |")
     return rows
 
 

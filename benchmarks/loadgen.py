@@ -46,6 +46,7 @@ class Metrics:
     ack_s: list[float] = field(default_factory=list)
     reveal_s: list[float] = field(default_factory=list)
     votes_acked: int = 0
+    voted_received: int = 0           # `voted` events the tablets received (who has voted): per vote, coalescing shows
     rounds: list[dict] = field(default_factory=list)   # synchronised runs: per round throughput
 
     def error(self, code: str) -> None:
@@ -67,6 +68,10 @@ class Player:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("state", self._on_state)
         self.sio.on("disconnect", self._on_disconnect)
+        self.sio.on("voted", self._on_voted)
+
+    async def _on_voted(self, _data: dict) -> None:
+        self.metrics.voted_received += 1
 
     async def _on_state(self, data: dict) -> None:
         view = data.get("team") or {}
@@ -304,7 +309,9 @@ async def play(args: argparse.Namespace) -> dict:
         "connected": metrics.connected, "seated": metrics.seated, "held": held,
         "dropped": metrics.connected - held, "unexpected_disconnects": metrics.disconnects,
         "connect_failures": metrics.connect_failures, "connect_s": round(connect_s, 2), "play_s": round(play_s, 2),
-        "votes_acked": metrics.votes_acked, "votes_per_s_avg": rate(metrics.votes_acked, play_s),
+        "votes_acked": metrics.votes_acked, "voted_received": metrics.voted_received,
+        "voted_per_vote": round(metrics.voted_received / metrics.votes_acked, 2) if metrics.votes_acked else None,
+        "votes_per_s_avg": rate(metrics.votes_acked, play_s),
         "votes_per_s_sustained": round(sorted(sustained)[len(sustained) // 2], 1) if sustained else None,
         "errors": metrics.errors, "error_codes": metrics.error_codes, "missing_reveals": metrics.missing_reveals,
         "ack_ms": summarize_ms(metrics.ack_s), "reveal_ms": summarize_ms(metrics.reveal_s),

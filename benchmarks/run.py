@@ -4,6 +4,11 @@
     python -m benchmarks.run --full     # `make bench-full`: + scaling series, all modes for both, 2 processes + Redis
     python -m benchmarks.run --players 100 --rounds 2 --window 3 --out /tmp/try.json   # a quick try
 
+Three servers: the game ("app"), the bare floor ("bare": counts votes, reveals) and the fair floor
+("bare-voted": the bare server that also tells the team who has voted, as the game does, coalesced
+per --voted-tick like game/live/coalesce.py). bare -> bare-voted is what the feature costs,
+bare-voted -> app what the game adds on top.
+
 The server runs on core 0 and the load generator (benchmarks/loadgen.py) on core 1 (`taskset`).
 Every realistic run gets a fresh server and a fresh SQLite database; a stress series shares one
 server and raises the offered votes/s step by step until it saturates (p99 ack > 500 ms, an error,
@@ -53,6 +58,8 @@ STRESS_STEPS = [(100, 1.0), (200, 1.0), (400, 1.0), (600, 1.0), (800, 1.0), (100
 # points on, no timers), which is what a facilitator gets without changing anything. The bots vote
 # with a prediction and go from the discussion straight to the decision (the second vote is optional).
 ROOM_OPTIONS: list[str] = []
+KINDS = ("app", "bare", "bare-voted")
+VOTED_TICK = 0.05  # the game's VOTED_COALESCE_SECONDS (game/live/events.py): the fair floor ticks alike
 
 
 def log(message: str) -> None:
@@ -73,8 +80,9 @@ class Server:
     """`inzetspel serve` (kind "app") or benchmarks/bare_server.py (kind "bare"), pinned to core 0."""
 
     def __init__(self, kind: str, mode: str, workdir: Path, app_root: Path, db_url: str | None = None,
-                 message_queue: str = "", channel: str = ""):
+                 message_queue: str = "", channel: str = "", voted_tick: float = VOTED_TICK):
         self.kind, self.mode, self.workdir, self.app_root = kind, mode, workdir, app_root
+        self.voted_tick = voted_tick
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_url = db_url or f"sqlite:///{workdir / 'game.db'}"
@@ -92,6 +100,8 @@ class Server:
             cwd, env = self.app_root, dict(self.env)
         else:
             cmd = [PY, "-m", "benchmarks.bare_server", "--port", str(self.port), "--async-mode", self.mode]
+            if self.kind == "bare-voted":
+                cmd += ["--voted", "--voted-tick", str(self.voted_tick)]
             cwd, env = ROOT, {**self.env, "PYTHONPATH": str(ROOT)}
         with open(self.log_path, "w") as log_file:
             self.proc = subprocess.Popen(pinned(SERVER_CORE, cmd), env=env, cwd=cwd, stdout=log_file,
@@ -121,7 +131,7 @@ class Server:
         teams = len(team_sizes(players, team_size))
         specs = []
         for i, count in enumerate(rooms_for(teams)):
-            if self.kind == "bare":
+            if self.kind.startswith("bare"):
                 specs.append(f"{tag}{i}:{count}")
                 continue
             out = subprocess.run([PY, "-c", LAUNCH, "rooms", "create", "--deck", DECK, "--teams", str(count),
@@ -250,7 +260,7 @@ def brief(r: dict) -> str:
             f"{r['reveal_ms']['p50']}/{r['reveal_ms']['p95']}/{r['reveal_ms']['p99']} ms, ack p99 {r['ack_ms']['p99']} ms, "
             f"held {r['held']}/{r['players']}, errors {r['errors']}, {r['votes_per_s_sustained'] or r['votes_per_s_avg']} votes/s, "
             f"server CPU {r['server_cpu_mean_pct']}% ({r['server_cpu_ms_per_vote']} ms/vote), RSS {r['rss_mb']} MB ({r['rss_kb_per_player']} KB/player), "
-            f"generator CPU {r['generator_cpu_mean_pct']}%, other processes {r['other_cpu_mean_pct']}% CPU")
+            f"voted/vote {r.get('voted_per_vote')}, generator CPU {r['generator_cpu_mean_pct']}%, other processes {r['other_cpu_mean_pct']}% CPU")
 
 
 def saturated(r: dict) -> bool:
@@ -264,7 +274,7 @@ def _workdir(args: argparse.Namespace, name: str) -> Path:
 
 def realistic(kind: str, mode: str, players: int, args: argparse.Namespace, rounds: int | None = None) -> dict:
     workdir = _workdir(args, f"{kind}-{mode}-{players}")
-    server = Server(kind, mode, workdir, args.app_root if kind == "app" else ROOT).start()
+    server = Server(kind, mode, workdir, args.app_root if kind == "app" else ROOT, voted_tick=args.voted_tick).start()
     try:
         profile = None
         if args.profile and kind == "app":
@@ -282,7 +292,7 @@ def realistic(kind: str, mode: str, players: int, args: argparse.Namespace, roun
 def stress(kind: str, mode: str, args: argparse.Namespace) -> dict:
     """Raise the offered votes/s until the server saturates; the most it sustained before that."""
     workdir = _workdir(args, f"stress-{kind}-{mode}")
-    server = Server(kind, mode, workdir, args.app_root if kind == "app" else ROOT).start()
+    server = Server(kind, mode, workdir, args.app_root if kind == "app" else ROOT, voted_tick=args.voted_tick).start()
     steps = []
     try:
         for i, (players, window) in enumerate(STRESS_STEPS):
@@ -393,6 +403,7 @@ def headline(results: dict, players: int) -> dict:
     app = results["realistic"][f"app/gevent/{players}"]
     bare = results["realistic"].get(f"bare/gevent/{players}")
     s_app, s_bare = results["stress"].get("app/gevent"), results["stress"].get("bare/gevent")
+    fair, s_fair = results["realistic"].get(f"bare-voted/gevent/{players}"), results["stress"].get("bare-voted/gevent")
     line = {
         "players": app["players"], "rooms": app["rooms"], "teams": app["teams"], "team_size": app["team_size"],
         "load": "realistic", "window_s": app["window_s"], "rounds": app["rounds"],
@@ -403,6 +414,17 @@ def headline(results: dict, players: int) -> dict:
         "votes_per_s_max": s_app["votes_per_s_max"] if s_app else None,
         "bare_votes_per_s_max": s_bare["votes_per_s_max"] if s_bare else None,
         "ratio_votes_per_s": ratio(s_app["votes_per_s_max"], s_bare["votes_per_s_max"]) if s_app and s_bare else None,
+        # The fair floor: bare + who-has-voted. app/fair is what the game adds on top of the feature.
+        "fair_p99_ms": fair["reveal_ms"]["p99"] if fair else None,
+        "ratio_p99_fair": ratio(app["reveal_ms"]["p99"], fair["reveal_ms"]["p99"]) if fair else None,
+        "fair_votes_per_s_max": s_fair["votes_per_s_max"] if s_fair else None,
+        "ratio_votes_per_s_fair": ratio(s_app["votes_per_s_max"], s_fair["votes_per_s_max"]) if s_app and s_fair else None,
+        "cpu_ms_per_vote": app["server_cpu_ms_per_vote"],
+        "bare_cpu_ms_per_vote": bare["server_cpu_ms_per_vote"] if bare else None,
+        "fair_cpu_ms_per_vote": fair["server_cpu_ms_per_vote"] if fair else None,
+        "ratio_cpu_per_vote": ratio(app["server_cpu_ms_per_vote"], bare["server_cpu_ms_per_vote"]) if bare else None,
+        "ratio_cpu_per_vote_fair": ratio(app["server_cpu_ms_per_vote"], fair["server_cpu_ms_per_vote"]) if fair else None,
+        "voted_per_vote": app.get("voted_per_vote"), "fair_voted_per_vote": fair.get("voted_per_vote") if fair else None,
         "connected": app["connected"], "held": app["held"], "dropped": app["dropped"], "errors": app["errors"],
         "rss_mb": app["rss_mb"], "rss_kb_per_player": app["rss_kb_per_player"],
         "bare_rss_mb": bare["rss_mb"] if bare else None, "bare_rss_kb_per_player": bare["rss_kb_per_player"] if bare else None,
@@ -443,7 +465,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stress-max-players", type=int, default=1000, help="stop the stress series at this size")
     parser.add_argument("--mode-rounds", type=int, default=3, help="rounds of the eventlet/threading runs in the quick bench")
     parser.add_argument("--app-root", type=Path, default=ROOT, help="source tree of the game to benchmark")
-    parser.add_argument("--only", choices=("app", "bare"), help="benchmark one server kind (no ratios)")
+    parser.add_argument("--only", choices=KINDS, help="benchmark one server kind (no ratios)")
+    parser.add_argument("--no-fair", action="store_true", help="without the bare + who-has-voted floor")
+    parser.add_argument("--voted-tick", type=float, default=VOTED_TICK,
+                        help="the fair floor's `voted` tick in seconds (0: one `voted` per vote)")
     parser.add_argument("--no-stress", action="store_true")
     parser.add_argument("--modes", default="gevent,eventlet,threading", help="async modes to measure (gevent always)")
     parser.add_argument("--no-scaleout", action="store_true", help="--full without the PostgreSQL/Redis runs")
@@ -459,14 +484,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     _raise_open_files_limit()
     args.tmp = tempfile.mkdtemp(prefix="inzetspel-bench-")
-    kinds = [args.only] if args.only else ["app", "bare"]
+    kinds = [args.only] if args.only else [k for k in KINDS if not (args.no_fair and k == "bare-voted")]
     started = time.monotonic()
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "taskset": bool(shutil.which("taskset")), "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
         "started": time.strftime("%Y-%m-%d %H:%M:%S"), "app_root": str(args.app_root), "full": args.full,
         "settings": {k: getattr(args, k) for k in ("players", "team_size", "window", "rounds", "discuss", "arguments",
-                                                   "stress_rounds", "mode_rounds")},
+                                                   "stress_rounds", "mode_rounds", "voted_tick")},
         "room_options": ROOM_OPTIONS or "inzetspel rooms create defaults",
         "realistic": {}, "stress": {}, "scaleout": {},
     }
