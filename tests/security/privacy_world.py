@@ -299,3 +299,44 @@ def leaks(claims: list[Claim], min_group: int) -> list[str]:
                     if 0 < rest < min_group:
                         found.append(f"{where} minus {[sets[c] for c in combo]}: {rest} answers")
     return sorted(set(found))
+
+
+# --- the report's other formats: the columns that count the people behind a figure ---
+COUNT_COLUMNS = {"n", "stemmen", "votes", "voorspellingen", "predictions", "kunnen ermee leven: antwoorden",
+                 "can live with it: answers"}
+
+
+def small_counts_in_tables(tables: dict[str, list[list[str]]], min_group: int) -> list[str]:
+    """Rows of the CSV files / XLSX sheets whose count column (n, votes, predictions, comfort answers) is
+    between 1 and min_group - 1: a figure about a group below the minimum."""
+    found = []
+    for name, rows in tables.items():
+        header = next((r for r in rows if any(str(c).strip().lower() in COUNT_COLUMNS for c in r)), None)
+        if header is None:
+            continue
+        columns = [i for i, c in enumerate(header) if str(c).strip().lower() in COUNT_COLUMNS]
+        for row in rows[rows.index(header) + 1:]:
+            for i in columns:
+                value = str(row[i]).strip() if i < len(row) and row[i] is not None else ""
+                if value.isdigit() and 0 < int(value) < min_group:
+                    found.append(f"{name}: {header[i]}={value} in {row[:4]}")
+    return found
+
+
+def report_tables(db, code: str) -> dict[str, list[list[str]]]:  # noqa: ANN001
+    """The CSV files and the XLSX sheets of the room's report, as rows of cells."""
+    import csv
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    report = room_report(db, room_id_for_code(db, code))
+    tables = {}
+    archive = zipfile.ZipFile(io.BytesIO(render(report, "csv").body))
+    for name in archive.namelist():
+        tables[f"csv {name}"] = list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+    book = load_workbook(io.BytesIO(render(report, "xlsx").body), read_only=True)
+    for sheet in book.worksheets:
+        tables[f"xlsx {sheet.title}"] = [["" if c is None else c for c in row] for row in sheet.iter_rows(values_only=True)]
+    return tables

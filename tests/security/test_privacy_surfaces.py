@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from game.play.accounts import create_facilitator
 from game.rules.privacy import DEFAULT_MIN_GROUP
-from tests.security.privacy_world import ROLES, Spec, leaks, live_claims, play, report_claims, truth
+from tests.security.privacy_world import (
+    ROLES, Spec, leaks, live_claims, play, report_claims, report_tables, small_counts_in_tables, truth,
+)
 
 SOAK = os.environ.get("HYPOTHESIS_PROFILE") == "soak"
 # Each room is played through the use cases, action by action, with the dashboards' and the big screen's views
@@ -110,6 +112,25 @@ NAMED = {
 def test_named_rooms_show_no_figure_of_a_small_group_anywhere(db, facilitator, name) -> None:
     rec = play(db, facilitator, NAMED[name])
     assert check(db, rec) == []
+    # The CSV files and XLSX sheets: no count column (n, votes, predictions, comfort answers) below the minimum.
+    assert small_counts_in_tables(report_tables(db, rec.code), MIN) == []
+
+
+def test_the_one_player_table_leaves_no_trace_in_the_html_and_pdf_report(db, facilitator) -> None:
+    """HTML and PDF text (pypdf): no group labelled with fewer than the minimum ("n = 1", "1 stem")."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from game.report.service import render, room_id_for_code, room_report
+
+    rec = play(db, facilitator, NAMED["one-player team (plenary)"])
+    report = room_report(db, room_id_for_code(db, rec.code))
+    html = re.sub(r"<[^>]+>", " ", render(report, "html").body.decode())
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render(report, "pdf").body)).pages)
+    small = re.compile(r"\b(?:n\s*=\s*[1-4]|[1-4] (?:stem|stemmen|vote|votes))\b")
+    assert small.findall(html) == [] and small.findall(pdf) == []
 
 
 # --- the same check on the live gate alone, without a database: hundreds of rooms in seconds ---
