@@ -10,6 +10,7 @@ from game.report.load import load_room
 from game.report.model import Move, Report, as_json
 from game.report.service import room_id_for_code, room_report
 from game.report.text import strings
+from game.rules.agreement import fisher_exact
 from game.store.models import RoomRecord, RoundRecord, TeamRecord, VoteRecord
 from tests.report.conftest import add_second_votes, link_previous, play_room
 
@@ -128,10 +129,25 @@ def test_a_follow_up_room_is_compared_card_by_card_with_the_earlier_room_on_firs
         assert row.current.agreement.share == 1.0 and row.current_share == 1.0
         assert row.previous_share < row.current_share
         assert sum(row.previous.counts) == row.previous.total == 15
-        # 15 of 15 now against at most 10 of 15 then (every player picked by seat): Fisher's exact test.
-        assert row.difference.test == "fisher-exact" and 0 <= row.difference.p <= 1
+        # 15 of 15 now against 6 of 15 then (every player picked by seat): Fisher's exact test, beyond chance.
+        assert row.difference.test == "fisher-exact" and row.difference.p < 0.05 and row.difference.beyond_chance
     assert {a.status for a in comparison.previous_actions} == {"open"} and comparison.previous_actions
     assert report_of(db, before).comparison is None
+
+
+def test_a_small_shift_between_sessions_is_within_chance_and_drawn_grey(db, facilitator_id):
+    # Then 15 of 15 chose the first option (or "helemaal oneens"), now 13 of 15: Fisher p = 0.48.
+    before = play_room(db, facilitator_id, cards=2, seed=1, chooser=lambda n, t, p, choices, rng: choices[0])
+    after = play_room(db, facilitator_id, cards=2, seed=2,
+                      chooser=lambda n, t, p, choices, rng: choices[-1] if (t, p) in ((0, 0), (1, 0)) else choices[0])
+    link_previous(db, after, before)
+    report = report_of(db, after)
+    for row in report.comparison.cards:
+        assert (row.previous_share, row.current_share) == (1.0, round(13 / 15, 4))
+        assert row.difference.p == round(fisher_exact(15, 0, 13, 2), 4) and not row.difference.beyond_chance
+    from game.report.render_html import render_html
+    section = render_html(report).split('id="comparison"')[1].split("</section>")[0]
+    assert section.count("chance-within") == 2 and "chance-beyond" not in section
 
 
 def test_an_english_room_gets_english_labels(db, facilitator_id):
