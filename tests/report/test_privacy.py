@@ -155,3 +155,32 @@ def test_a_tally_or_a_paired_change_is_shown_only_for_at_least_the_minimum_and_u
         assert change.paired == len(paired) and change.first_only == len(first) - len(paired)
         assert change.changed == sum(m.count for m in change.moves) == sum(first[p].choice != second[p].choice for p in paired)
         assert 0 <= change.before <= change.paired and 0 <= change.after <= change.paired
+
+
+predicting = st.dictionaries(
+    keys=st.integers(min_value=1, max_value=10_000),
+    values=st.tuples(st.sampled_from(ROLES), st.sampled_from(TEAMS), st.integers(min_value=1, max_value=5),
+                     st.one_of(st.none(), st.sampled_from((-1, 0, 1)))),
+    min_size=1, max_size=24,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(voters=predicting, min_group=st.integers(min_value=3, max_value=6))
+def test_a_role_groups_lean_and_expectation_are_shown_only_for_at_least_the_minimum(voters, min_group):
+    from game.report.groups import card_groups
+    from game.report.load import Vote
+
+    kind = kind_of("statement")
+    choices = [rm.Choice(v, str(v), str(v)) for v in range(1, 6)]
+    breakdown = _breakdowns(kind, choices, {p: (r, t, c) for p, (r, t, c, _) in voters.items()}, min_group, GROUP_OF)
+    first = {p: Vote(1, p, 1, c, prediction) for p, (_, _, c, prediction) in voters.items()}
+    data = SimpleNamespace(players={p: (r, TEAMS.index(t)) for p, (r, t, _, _) in voters.items()})
+    view = card_groups(kind, choices, breakdown["role_group"], first, GROUP_OF, data, min_group)
+    assert [g.n for g in view.groups] == [g.n for g in breakdown["role_group"].groups]
+    for group in view.groups:
+        assert group.n >= min_group and group.lean.total == group.n
+        # What a group expected is about at least min_group of its members who predicted, or not shown.
+        assert (group.expected is None and group.expected_n == 0) or min_group <= group.expected_n <= group.n
+        if group.expected is not None:
+            assert group.expected.total == group.expected_n
