@@ -50,6 +50,11 @@ def check(db, rec, with_report: bool = True) -> list[str]:  # noqa: ANN001
     found += [f"screen points of small table {x['name']}" for s in rec.screens for x in s["tables"] if x["id"] in small and x["points"] is not None]
     if with_report and rec.report is not None:
         found += [f"REPORT {line}" for line in leaks(report_claims(rec.report, t) + live_claims(rec, t), MIN)]
+        # A table's position beside "differs from its vote" tells a small table's vote (issue 15).
+        small_names = {t.team_name[team] for team in small}
+        found += [f"REPORT card {c['position']}: differs_from_vote of small table {row['team']}"
+                  for c in rec.report["cards"] for row in c.get("teams", [])
+                  if row.get("team") in small_names and row.get("differs_from_vote") is not None]
     return sorted(set(found))
 
 
