@@ -60,7 +60,8 @@ def _question(card: rm.CardResult, t: dict) -> str:
     if kind_of(card.kind).is_scale:
         return t["question_statement"].format(title=card.title.rstrip("?").rstrip())
     ranked = sorted(range(len(final.counts)), key=lambda i: -final.counts[i])[:2]
-    first, second = (f"{card.choices[i].mark}. {_short(card.choices[i].label, 60)}" for i in ranked)
+    # An option is usually a sentence: its full stop would clash with the question's comma and mark.
+    first, second = (f"{card.choices[i].mark}. {_short(card.choices[i].label, 60).rstrip('.!?')}" for i in ranked)
     return t["question_dilemma"].format(first=first, second=second)
 
 

@@ -141,6 +141,17 @@ def test_the_decide_entry_asks_the_question_and_quotes_the_most_useful_argument_
     assert [a.text for a in entry.arguments] == ["Kort maar nuttig voor A", "Voor B, twee keer nuttig"]
 
 
+def test_the_question_reads_as_one_sentence_when_the_options_end_with_a_full_stop():
+    choices = [rm.Choice(1, "A", "Een interne vacature met voorrang."), rm.Choice(2, "B", "Een detachering bij een partner.")]
+    split = card(1, [10, 10])
+    split.choices = choices
+    split.first.agreement.top_label = "A. Een interne vacature met voorrang."
+    question = note_of(split).decide[0].question
+    assert question == NL["question_dilemma"].format(first="A. Een interne vacature met voorrang",
+                                                     second="B. Een detachering bij een partner")
+    assert ".," not in question and ".?" not in question
+
+
 def test_a_split_statement_asks_whether_to_make_it_our_position_with_an_argument_for_and_against():
     arguments = [rm.ArgumentQuote("for", "voor", "Voor, nuttig", 3), rm.ArgumentQuote("for", "voor", "Voor", 0),
                  rm.ArgumentQuote("against", "tegen", "Tegen, nuttig", 2)]
