@@ -58,6 +58,11 @@ STRESS_STEPS = [(100, 1.0), (200, 1.0), (400, 1.0), (600, 1.0), (800, 1.0), (100
 # points on, no timers), which is what a facilitator gets without changing anything. The bots vote
 # with a prediction and go from the discussion straight to the decision (the second vote is optional).
 ROOM_OPTIONS: list[str] = []
+# Every simulated tablet connects from 127.0.0.1, where a real room's come from one venue each: the
+# per-address limits of game/live/gate.py (sized for 60 tablets behind one NAT: 120 handshakes at once,
+# 30 events/s) would refuse most of 1,000 players and throttle their votes. The per-connection limits stay.
+PER_ADDRESS_LIMITS = {"HANDSHAKES_PER_SECOND": "100000", "HANDSHAKE_BURST": "100000",
+                      "EVENTS_PER_SECOND_PER_ADDRESS": "100000", "EVENTS_BURST_PER_ADDRESS": "100000"}
 KINDS = ("app", "bare", "bare-voted")
 VOTED_TICK = 0.05  # the game's VOTED_COALESCE_SECONDS (game/live/events.py): the fair floor ticks alike
 
@@ -87,7 +92,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_url = db_url or f"sqlite:///{workdir / 'game.db'}"
         self.env = {**os.environ, "DATABASE_URL": self.db_url, "SECRET_KEY": "benchmark", "DECKS_DIR": str(ROOT / "decks"),
-                    "PYTHONPATH": str(app_root), "MESSAGE_QUEUE": message_queue, "LOG_LEVEL": "WARNING"}
+                    "PYTHONPATH": str(app_root), "MESSAGE_QUEUE": message_queue, "LOG_LEVEL": "WARNING",
+                    **PER_ADDRESS_LIMITS}
         self.env.pop("ASYNC_MODE", None)
         if channel:
             self.env["MESSAGE_QUEUE_CHANNEL"] = channel
