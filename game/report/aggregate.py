@@ -159,6 +159,9 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         rounds=sum(not r.skipped for r in rounds), choices=choices,
         first=tally(kind, choices, first_counts, min_group),
         second=tally(kind, choices, second_counts, min_group) if second else None,
+        ended=tally(kind, choices, _counts(choices, {**{p: v.choice for p, v in first.items()},
+                                                     **{p: v.choice for p, v in second.items()}}.values()), min_group)
+        if second else None,
         change=_change(kind, choices, first, second, min_group) if second else None,
         votes_total=sum(first_counts),
         second_total=sum(second_counts),

@@ -122,7 +122,9 @@ def breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
     chart = pygal.HorizontalStackedBar(**_config(
         width=680, height=70 + 30 * len(groups), style=_style(*colours, values=_value_colours(colours)), show_legend=True,
         legend_at_bottom=True, legend_at_bottom_columns=len(card.choices), range=(0, 100), print_values=True, truncate_label=-1,
-        truncate_legend=-1, value_formatter=lambda x: f"{x:.0f}%" if x >= 8 else "", show_x_labels=False, spacing=4,
+        truncate_legend=-1, show_x_labels=False, spacing=4,
+        # No "100%": a unanimous group is said in words ("everyone agreed", the privacy gate's rule).
+        value_formatter=lambda x: f"{x:.0f}%" if 8 <= x < 99.5 else "",
     ))
     ordered = list(reversed(groups))  # pygal draws the first group at the bottom
     chart.x_labels = [f"{labels['other'] if g.other else g.group} (n={g.n})" for g in ordered]
@@ -264,7 +266,7 @@ def print_breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
             if width <= 0:
                 continue
             canvas.rect(x, y, width, BAR, colour)
-            if share >= 0.08:
+            if 0.08 <= share < 1:  # no "100%": a unanimous group is said in words (the privacy gate's rule)
                 canvas.number(x + width / 2, y + BAR / 2 + 0.9, f"{100 * share:.0f}%", "#ffffff" if colour in _DARK else INK)
             x += width
     names = Markup("<br>").join(f"{labels['other'] if g.other else g.group} (n={g.n})" for g in groups)

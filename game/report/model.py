@@ -187,10 +187,13 @@ class CardResult:
     second_total: int = 0           # votes cast after discussion (a count of people, like votes_total): tells
                                     # "not held" (0) from "withheld by the gate" (second is None)
 
+    ended: Tally | None = None      # everyone's last vote: the vote after discussion where they cast one,
+                                    # else their first (a team that did not vote again still counts)
+
     @property
     def final(self) -> Tally | None:
-        """The distribution the group ended with: the vote after discussion if shown, else the first."""
-        return self.second or self.first
+        """The distribution the group ended with: each voter's last vote (None: withheld)."""
+        return self.ended if self.ended is not None else (self.second or self.first)
 
 
 @dataclass
@@ -229,6 +232,7 @@ class GroupsNoteCard:
     position: int
     title: str
     leans: list[str]       # "Leiding: 8 van 12 kozen A", one per group
+    beyond_chance: bool | None = None   # the groups differ more than chance (None: not tested)
 
 
 @dataclass

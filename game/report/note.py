@@ -151,7 +151,8 @@ def decision_note(report: rm.Report, t: dict) -> rm.DecisionNote:
         if card.groups is None or card.groups.same_lean is None:
             continue
         scale = kind_of(card.kind).is_scale
-        entry = rm.GroupsNoteCard(card.key, card.position, card.title, [lean_text(g, t, scale) for g in card.groups.groups])
+        entry = rm.GroupsNoteCard(card.key, card.position, card.title, [lean_text(g, t, scale) for g in card.groups.groups],
+                                  card.groups.difference.beyond_chance if card.groups.difference else None)
         (share if card.groups.same_lean else differ).append((card, entry))
     # Where groups differ: the clearest differences first (the chance test's p), at most NOTE_MAX; where
     # every group leans the same way: the strongest overall agreement first.

@@ -41,6 +41,12 @@ def number(language: str):  # noqa: ANN201
     return fmt
 
 
+def p_value(language: str):  # noqa: ANN201
+    """'p = 0,23', or 'p < 0,01' for the smallest (two decimals cannot say more)."""
+    fmt = number(language)
+    return lambda p: f"p < {fmt(0.01)}" if p < 0.01 else f"p = {fmt(p)}"
+
+
 def percent(count: int, total: int) -> str:
     return "–" if not total else f"{round(100 * count / total)}%"
 
@@ -71,7 +77,7 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
 
     context = {
         "r": report, "t": t, "cards": cards, "for_pdf": for_pdf, "toolbar": None if for_pdf else toolbar,
-        "sections": sections_of(report), "show_code": show_code, "share": share,
+        "sections": sections_of(report), "show_code": show_code, "share": share, "pval": p_value(language),
         "headline_of": lambda card, view: _headline(card, view, t), "moves": lambda card: moves_text(card, t),
         "pct_share": lambda value: f"{int(100 * value)}%",
         "lean": lambda card, group: lean_text(group, t, _scale(card)),
@@ -111,4 +117,4 @@ def render_fragment(report: Report, template: str) -> str:
     """One partial of the report on its own (the dashboard's live role-group picture)."""
     t = strings(report.language)
     return _environment().get_template(template).render(
-        r=report, t=t, lean=lambda card, group: lean_text(group, t, _scale(card)))
+        r=report, t=t, lean=lambda card, group: lean_text(group, t, _scale(card)), pval=p_value(report.language))
