@@ -74,6 +74,11 @@ def _min_group() -> int:
     return min(max(value, LOWEST_MIN_GROUP), sharing.MAX_MIN_GROUP)
 
 
+def _scripts() -> list[str]:
+    """The download links say that a PDF is being made (static/js/download_progress.js)."""
+    return [url_for("static", filename="js/download_progress.js")]
+
+
 def _stylesheets() -> list[str]:
     """The page links its CSS (the Content-Security-Policy forbids inline styles); the PDF inlines it."""
     return [url_for("static", filename=name) for name in CSS_FILES]
@@ -109,7 +114,7 @@ def live(code: str):  # noqa: ANN201
     args = {"min_group": min_group} if min_group != DEFAULT_MIN_GROUP else {}
     toolbar = {
         "back": url_for("facilitator.dashboard", code=report.room.code),
-        "stylesheets": _stylesheets(),
+        "stylesheets": _stylesheets(), "scripts": _scripts(),
         "downloads": [(label, fmt, url_for("report.live", code=code, format=fmt, **args)) for label, fmt in DOWNLOADS],
         "share": url_for("report.manage", code=report.room.code),
         "min_group": {"action": url_for("report.live", code=code), "choices": MIN_GROUP_CHOICES},
@@ -152,7 +157,7 @@ def shared(token: str):  # noqa: ANN201
         return _gone(410, _("Link no longer valid"), message)
     report = room_report(get_db(), access.room_id, ReportOptions(min_group=access.min_group, choose_language=reader_language))
     toolbar = {
-        "back": None, "share": None, "min_group": None, "stylesheets": _stylesheets(),
+        "back": None, "share": None, "min_group": None, "stylesheets": _stylesheets(), "scripts": _scripts(),
         "downloads": [(label, fmt, url_for("report.shared", token=token, format=fmt)) for label, fmt in DOWNLOADS],
         "sort_url": lambda key: url_for("report.shared", token=token, sort=key) + "#actions",
         "status_form": status_form(lambda i: url_for("report.shared_status", token=token, action_id=i), report.language),
