@@ -85,16 +85,28 @@ def database_url(tmp_path, sqlite_template) -> str:  # noqa: ANN001
     os.remove(path)
 
 
+# Found by this test: 39 players at 4 tables, team pacing, 2 cards, about 30 % not voting.
+ABSTAINING = Spec(teams=4, seats=[
+    (1, 'Bestuurder / directeur'), (2, 'OR-lid'), (3, 'MT-lid'), (4, 'Medewerker'), (1, 'Medewerker'), (2,
+    'Medewerker'), (3, 'OR-lid'), (3, 'Bestuurder / directeur'), (1, 'Medewerker'), (4, 'Bestuurder /
+    directeur'), (2, 'OR-lid'), (1, 'OR-lid'), (2, 'Medewerker'), (1, 'HR'), (3, 'MT-lid'), (3,
+    'Leidinggevende'), (4, 'Bestuurder / directeur'), (1, 'OR-lid'), (3, 'MT-lid'), (1, 'Leidinggevende'), (2,
+    'Medewerker'), (4, 'HR'), (3, 'Leidinggevende'), (4, 'Medewerker'), (3, 'Medewerker'), (3,
+    'Leidinggevende'), (1, 'HR'), (3, 'MT-lid'), (2, 'Medewerker'), (3, 'Medewerker'), (1, 'HR'), (1,
+    'Bestuurder / directeur'), (4, 'Leidinggevende'), (4, 'Medewerker'), (4, 'Leidinggevende'), (1, 'HR'), (2,
+    'OR-lid'), (3, 'OR-lid'), (1, 'Bestuurder / directeur'),
+], cards=2, seed=1137, abstain=0.3)
+
+
 @pytest.mark.xfail(reason=(
-    "report side (game/report/*, being rebuilt): (1) perceptions.cards[] shows 'x of y predicted the majority' for a "
-    "card with fewer than min_group predictions (a room of one player); (2) with abstentions in team pacing the "
-    "report's team breakdown merges into 'overig' a table the dashboard already showed live (complementary "
-    "suppression on the card's voters vs. the live gate on seated players), and perceptions per card minus the "
-    "tables' live prediction counts leaves a table of fewer than min_group: the report and the live gate must "
-    "decide which tables are shown on the same basis (docs/privacy.md, 'Known limits')"), strict=False)
+    "report side (game/report/*): with abstentions in team pacing the report's team breakdown merges into 'overig' "
+    "a table the dashboard already showed live (complementary suppression on the card's voters vs. the live gate "
+    "on seated players), and the card's total and prediction count minus the tables shown live leaves a table of "
+    "fewer than min_group; the report and the live gate must decide which tables are shown on the same basis "
+    "(docs/privacy.md, 'Known limits'). The perceptions leak of a room of one player is fixed (d97e413)."), strict=False)
 @settings(max_examples=max(EXAMPLES // 2, 5), phases=(Phase.explicit, Phase.reuse, Phase.generate))  # no shrinking while xfail
 @given(spec=rooms())
-@example(spec=Spec(teams=1, seats=[(1, "HR")]))  # a room of one player: the report's perceptions leak (reason above)
+@example(spec=ABSTAINING)  # four tables in team pacing with abstentions: the report/live mismatch (reason above)
 def test_the_report_together_with_the_live_surfaces_lets_nothing_small_be_derived(db, facilitator, spec) -> None:
     rec = play(db, facilitator, spec)
     assert check(db, rec) == []
