@@ -37,6 +37,7 @@ run: install
 	$(BIN)/inzetspel serve --host $${HOST:-127.0.0.1} --port $${PORT:-5000}
 
 test: install
+	$(BIN)/ruff check game tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

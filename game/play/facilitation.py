@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from game.play.common import Outcome, lock_room_teams, retried, save_team
 from game.play.rooms import owned_room
 from game.play.snapshots import load_snapshot, load_team_state
-from game.play.turns import TEAM_MOVES, enter_phase, lock_team
+from game.play.turns import TEAM_MOVES, lock_team
 from game.rules.errors import RuleViolation
 from game.rules.phases import advance_move
 from game.rules.settings import RoomSettings

@@ -13,7 +13,7 @@ from game.play.turns import lock_team
 from game.rules.errors import RuleViolation
 from game.rules.views import seat_view, team_view
 from game.store.db import Database
-from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, PlayerRecord, RoundRecord, VoteRecord, utcnow
+from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, RoundRecord, VoteRecord, utcnow
 
 
 @retried

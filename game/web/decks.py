@@ -166,7 +166,7 @@ def restore(slug: str, version: int):  # noqa: ANN201
     """Make an older version the newest again (as a new version)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    deck = _deck_or_404(slug, version)
+    _deck_or_404(slug, version)  # 404 for a version that does not exist
     t = text_for()
     try:
         saved = library.restore_version(get_db(), slug, version, _author())

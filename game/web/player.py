@@ -1,7 +1,7 @@
 """The player's pages: enter a code, then join and play on one page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from flask_babel import gettext as _
 

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot
-from tests.server.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
 

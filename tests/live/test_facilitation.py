@@ -188,7 +188,7 @@ def test_pause_lock_message_move_and_remove(db, facilitator, join, room_code):
 
 def test_a_vote_timer_closes_the_vote_with_whoever_voted(db, facilitator_id, join):
     code = new_room(db, facilitator_id, teams=("Tafel 1",), vote_seconds=30)
-    anna, bas = join("Anna", team=1, code=code), join("Bas", team=1, code=code)
+    anna, _bas = join("Anna", team=1, code=code), join("Bas", team=1, code=code)  # two: the quorum
     anna.call("draw_card", {"round": 1})
     assert anna.last_state()["team"]["seconds_left"] in (29, 30)
     anna.call("cast_vote", {"round": 1, "choice": 2})

@@ -30,7 +30,7 @@ def test_a_lone_player_waits_for_the_quorum_before_the_first_card(join):
 
 
 def test_arrivals_before_the_first_draw_vote_on_the_first_card(join):
-    anna, bas, cem = join("Anna"), join("Bas"), join("Cem")
+    anna, _bas, cem = join("Anna"), join("Bas"), join("Cem")
     assert anna.call("draw_card", {"round": 1})["ok"]
     assert all(p["votes_this_card"] for p in anna.call("get_state")["team"]["players"])
     assert cem.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})["ok"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import pytest
-from sqlalchemy import String, Text, select, text, update
+from sqlalchemy import select, text, update
 
 from game.play.privacy import delete_room, export_room, purge, room_tables
 from game.rules.errors import RuleViolation
