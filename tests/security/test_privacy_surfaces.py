@@ -87,14 +87,14 @@ def database_url(tmp_path, sqlite_template) -> str:  # noqa: ANN001
 
 # Found by this test: 39 players at 4 tables, team pacing, 2 cards, about 30 % not voting.
 ABSTAINING = Spec(teams=4, seats=[
-    (1, 'Bestuurder / directeur'), (2, 'OR-lid'), (3, 'MT-lid'), (4, 'Medewerker'), (1, 'Medewerker'), (2,
-    'Medewerker'), (3, 'OR-lid'), (3, 'Bestuurder / directeur'), (1, 'Medewerker'), (4, 'Bestuurder /
-    directeur'), (2, 'OR-lid'), (1, 'OR-lid'), (2, 'Medewerker'), (1, 'HR'), (3, 'MT-lid'), (3,
-    'Leidinggevende'), (4, 'Bestuurder / directeur'), (1, 'OR-lid'), (3, 'MT-lid'), (1, 'Leidinggevende'), (2,
-    'Medewerker'), (4, 'HR'), (3, 'Leidinggevende'), (4, 'Medewerker'), (3, 'Medewerker'), (3,
-    'Leidinggevende'), (1, 'HR'), (3, 'MT-lid'), (2, 'Medewerker'), (3, 'Medewerker'), (1, 'HR'), (1,
-    'Bestuurder / directeur'), (4, 'Leidinggevende'), (4, 'Medewerker'), (4, 'Leidinggevende'), (1, 'HR'), (2,
-    'OR-lid'), (3, 'OR-lid'), (1, 'Bestuurder / directeur'),
+    (1, 'Bestuurder / directeur'), (2, 'OR-lid'), (3, 'MT-lid'), (4, 'Medewerker'), (1, 'Medewerker'),
+    (2, 'Medewerker'), (3, 'OR-lid'), (3, 'Bestuurder / directeur'), (1, 'Medewerker'),
+    (4, 'Bestuurder / directeur'), (2, 'OR-lid'), (1, 'OR-lid'), (2, 'Medewerker'), (1, 'HR'), (3, 'MT-lid'),
+    (3, 'Leidinggevende'), (4, 'Bestuurder / directeur'), (1, 'OR-lid'), (3, 'MT-lid'), (1, 'Leidinggevende'),
+    (2, 'Medewerker'), (4, 'HR'), (3, 'Leidinggevende'), (4, 'Medewerker'), (3, 'Medewerker'),
+    (3, 'Leidinggevende'), (1, 'HR'), (3, 'MT-lid'), (2, 'Medewerker'), (3, 'Medewerker'), (1, 'HR'),
+    (1, 'Bestuurder / directeur'), (4, 'Leidinggevende'), (4, 'Medewerker'), (4, 'Leidinggevende'), (1, 'HR'),
+    (2, 'OR-lid'), (3, 'OR-lid'), (1, 'Bestuurder / directeur'),
 ], cards=2, seed=1137, abstain=0.3)
 
 
