@@ -14,7 +14,6 @@ from game.play import facilitation, rooms, turns
 from game.play.common import Outcome
 from game.play.live_views import comfort_notice, dashboard_overview, screen_state, watch_views
 from game.report.service import render, room_id_for_code, room_report
-from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
 from game.store.models import ComfortRecord, PlayerRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord
 
