@@ -17,6 +17,7 @@ from game.report import model as rm
 from game.report.load import RoomData
 from game.report.note import decision_note
 from game.report.perceptions import perceptions
+from game.report.residue import small_residue
 from game.report.tally import camp_label, tally
 from game.report.tally import group_of as released_group
 from game.report.text import strings
@@ -139,6 +140,9 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
     votes = [v for rid in round_ids for v in index.votes.get(rid, [])]
     first = {v.player_id: v for v in votes if v.ballot == FIRST}
     second = {v.player_id: v for v in votes if v.ballot == SECOND}
+    left_out = small_residue(first, team_of_round, data, min_group)
+    first = {p: v for p, v in first.items() if p not in left_out}
+    second = {p: v for p, v in second.items() if p not in left_out}
     first_counts = _counts(choices, (v.choice for v in first.values()))
     second_counts = _counts(choices, (v.choice for v in second.values()))
     team_rows = _team_rows(kind, choices, rounds, data, first, team_of_round, teams, min_group)
@@ -171,6 +175,7 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         breakdowns=breakdowns,
         comfort=rm.Comfort(answers=comfort[1], low=comfort[0], low_max=LOW_COMFORT_MAX) if comfort else None,
         comfort_withheld=bool(comfort_scores) and comfort is None,
+        left_out=len(left_out),
         groups=card_groups(kind, choices, breakdowns["role_group"], first, group_of, data, min_group) if first else None,
     )
 

@@ -183,6 +183,7 @@ class CardResult:
     comfort: Comfort | None
     comfort_withheld: bool          # answers exist but too few to show
     groups: CardGroups | None = None   # the role groups' view (None: no first votes)
+    left_out: int = 0               # votes of a small rest left out of every figure (aggregate._small_residue)
     place: str | None = None        # where the decision note puts the card: agree, decide, moved (or None)
     second_total: int = 0           # votes cast after discussion (a count of people, like votes_total): tells
                                     # "not held" (0) from "withheld by the gate" (second is None)

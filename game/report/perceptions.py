@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from game.report.residue import small_residue
 from game.rules import privacy as m
 from game.rules.cards import CardKind
 from game.rules.kinds import kind_of
@@ -33,6 +34,14 @@ def perceptions(data, cards: dict[int, tuple[str, str, int, str, int]], min_grou
     if not any(v.prediction is not None for votes in firsts.values() for v in votes):
         return {"available": False, "note": "no_predictions"}
 
+    # The same voters every other figure of the card counts (residue.py: a small rest is left out).
+    team_of_round = {r.id: r.team_id for r in data.rounds}
+    by_card: dict[int, dict] = defaultdict(dict)
+    for round_id, votes in firsts.items():
+        for v in votes:
+            by_card[round_card[round_id]][v.player_id] = v
+    left_out = {rc: small_residue(voters, team_of_round, data, min_group) for rc, voters in by_card.items()}
+    firsts = {rid: [v for v in votes if v.player_id not in left_out[round_card[rid]]] for rid, votes in firsts.items()}
     per_person: dict[int, list[bool]] = defaultdict(list)          # player -> right/wrong per prediction
     per_card: dict[int, dict] = {}
     for round_id, votes in firsts.items():

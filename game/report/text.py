@@ -203,6 +203,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "count_chose": N_("{count} of {total} chose {choice}"),
     "tied_note": N_("(tied with another choice)"),
     "everyone_chose": N_("Everyone: {choice}"),
+    "left_out": N_("{count} votes of tables with fewer than {min_group} voters are left out of this card's figures: with the tables shown during the session they would reveal a small group."),
     "ended_vote": N_("Where we ended (everyone's last vote)"),
     "groups_lean_within": N_("lean differently, within chance"),
     "groups_title": N_("How HR, management and employees see it"),

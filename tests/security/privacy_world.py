@@ -223,30 +223,50 @@ def live_claims(rec: Recorded, t: Truth) -> list[Claim]:
     return claims
 
 
+def left_out(number: int, t: Truth, min_group: int) -> set[int]:
+    """The oracle for the report's rule (game/report/residue.py), written again here from docs/privacy.md:
+    tables shown live are those released on their seated players with at least min_group voters; a rest
+    of voters smaller than min_group is left out of the card's figures."""
+    from collections import Counter
+
+    from game.rules.privacy import suppress
+
+    everyone = t.votes.get((number, 1), {})
+    voters_of = Counter(t.team_of[p] for p in everyone)
+    public = {team for team in suppress(t.seated, min_group).shown if voters_of[team] >= min_group}
+    rest = {p for p in everyone if t.team_of[p] not in public}
+    return rest if 0 < len(rest) < min_group and public else set()
+
+
 def report_claims(report: dict, t: Truth) -> list[Claim]:
     """Every group figure of the JSON report, as the set of answers it is about."""
     claims: list[Claim] = []
     groups = {g["name"]: set(g["roles"]) for g in report.get("role_groups", [])}
     for card in report["cards"]:
         number = card["position"]
+        out = left_out(number, t, report["privacy"]["min_group"])
+        assert card.get("left_out", 0) == len(out), ("left out", number, card.get("left_out"), len(out))
         for key, ballot in (("first", 1), ("second", 2)):
             if card.get(key):
-                everyone = t.votes.get((number, ballot), {})
+                everyone = [p for p in t.votes.get((number, ballot), {}) if p not in out]
                 claims.append((f"vote{ballot}", _answers(everyone, number), f"report card {number} {key} (room)"))
         for dim, breakdown in (card.get("breakdowns") or {}).items():
             if not breakdown.get("shown"):
                 continue
-            claims.extend(_breakdown_claims(breakdown["groups"], dim, number, t, groups, f"report card {number} by {dim}"))
+            claims.extend(_breakdown_claims(breakdown["groups"], dim, number, t, groups, f"report card {number} by {dim}",
+                                            out))
         if card.get("comfort") and card["comfort"].get("answers"):
             claims.append(("comfort", _answers(t.comfort.get(number, ()), number), f"report card {number} comfort"))
         for g in (card.get("groups") or {}).get("groups", []):
             if g.get("expected") and g.get("expected_n"):
                 members = _members("role_group", g, t, groups, card.get("groups", {}).get("groups", []))
-                who = [p for p in t.predictions.get(number, ()) if p in members]
+                who = [p for p in t.predictions.get(number, ()) if p in members and p not in out]
                 claims.append(("pred", _answers(who, number), f"report card {number} expected by group {g['group']}"))
     for pc in (report.get("perceptions") or {}).get("cards", []):
         number = pc["position"]
-        claims.append(("pred", _answers(t.predictions.get(number, ()), number), f"report perceptions card {number}"))
+        out = left_out(number, t, report["privacy"]["min_group"])
+        who = [p for p in t.predictions.get(number, ()) if p not in out]
+        claims.append(("pred", _answers(who, number), f"report perceptions card {number}"))
     return claims
 
 
@@ -263,10 +283,11 @@ def _members(dim: str, g: dict, t: Truth, groups: dict, siblings: list[dict]) ->
     return {p for p in everyone if t.role_of[p] in roles}
 
 
-def _breakdown_claims(shown: list[dict], dim: str, number: int, t: Truth, groups: dict, where: str) -> list[Claim]:
+def _breakdown_claims(shown: list[dict], dim: str, number: int, t: Truth, groups: dict, where: str,
+                      out: set[int] = frozenset()) -> list[Claim]:
     claims = []
     for ballot in (1, 2):
-        everyone = t.votes.get((number, ballot), {})
+        everyone = [p for p in t.votes.get((number, ballot), {}) if p not in out]
         sets = [[p for p in everyone if p in _members(dim, g, t, groups, shown)] for g in shown]
         if all(len(s) == g["n"] for s, g in zip(sets, shown)):
             claims.extend((f"vote{ballot}", _answers(s, number), f"{where} {g['group']}") for s, g in zip(sets, shown))

@@ -1,0 +1,22 @@
+"""Which votes a card's figures leave out so that the report, together with the live surfaces, shows no small group."""
+from __future__ import annotations
+
+from collections import Counter
+
+from game.report.load import RoomData
+from game.rules import privacy
+
+
+def small_residue(first: dict, team_of_round: dict, data: RoomData, min_group: int) -> set[int]:
+    """Voters a card's figures must leave out so that, together with what the live surfaces showed, no
+    small group can be worked out. The dashboard and the big screen show a table's distribution when the
+    table is released on its seated players (game/rules/live_figures.py) and at least min_group of it
+    voted; the card's room total minus those tables is everyone else. When that rest is smaller than
+    min_group (tables with absent players, small tables), its votes are left out of every figure of the
+    card, and the card says how many (a merge would not help: the tables were already shown live)."""
+    seated = Counter(data.players[p][1] for p in data.participant_ids if p in data.players)
+    released = privacy.suppress(seated, min_group).shown
+    voters_of = Counter(team_of_round[v.round_id] for v in first.values())
+    public = {t for t in released if voters_of[t] >= min_group}
+    rest = {p for p, v in first.items() if team_of_round[v.round_id] not in public}
+    return rest if 0 < len(rest) < min_group and public else set()
