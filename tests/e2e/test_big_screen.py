@@ -271,9 +271,11 @@ def test_the_big_screen_in_plenary_before_during_and_after_a_vote_and_at_the_end
     expect(screen.locator("#join-panel")).to_be_hidden()
     expect(screen.get_by_test_id("corner-join")).to_be_hidden()
     projector_shot(screen, "screen-end")
-    # A reload after the end: the link ended with the room (issue 17), so the page only says the session ended.
+    # A reload after the end still shows the end (issue 16); the link expires two hours later (issue 17,
+    # tests/security/test_screen_links.py).
     screen.reload()
-    expect(screen.locator("body")).to_contain_text("Deze sessie is afgelopen")
+    expect(screen.get_by_test_id("screen-end")).to_contain_text("Afgelopen")
+    expect(screen.get_by_test_id("screen-end")).to_contain_text("Waar de zaal het meest eens was")
     for bot in everyone:
         bot.client.disconnect()
 

@@ -49,10 +49,22 @@ def test_only_the_rooms_facilitator_can_renew_and_only_with_a_csrf_token(world):
     assert world.app.test_client().get(f"/screen/{world.code_a}/{before}").status_code == 200
 
 
-def test_the_link_of_an_ended_room_says_so_and_shows_nothing_else(world):
+def test_the_link_of_an_ended_room_shows_the_end_for_a_while_then_says_so_and_shows_nothing_else(world):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from game.play.screen_links import ENDED_GRACE
+    from game.store.models import RoomRecord
+
     fac = http_client(world, FAC_A)
     link = _link(fac, world.code_a)
     assert fac.post(f"/rooms/{world.code_a}/end", data={"csrf_token": csrf_token(fac)}).status_code == 302
+    # Right after the end (closing words, a reload of the projector): the screen page still opens, for its end view.
+    assert world.app.test_client().get(link).status_code == 200
+    with world.db.transaction() as s:
+        room = s.scalar(select(RoomRecord).where(RoomRecord.code == world.code_a))
+        room.ended_at = room.ended_at - ENDED_GRACE - dt.timedelta(minutes=1)
     response = world.app.test_client().get(link)
     assert response.status_code == 410
     body = response.get_data(as_text=True)
