@@ -174,9 +174,16 @@ def announce_departures(db) -> int:  # noqa: ANN001
                                .where(PlayerRecord.id.in_(sorted(gone)), PlayerRecord.removed_at.is_(None))).all()
     teams = {team_id: Seat(player_id, team_id, room_id, code) for player_id, team_id, room_id, code in rows}
     online = presence.online_ids()
+    from game.play.turns import reveal_if_complete
+
     for seat in teams.values():
         try:
             publish(Outcome(team_views={seat.team_id: seat_state(db, seat, online)["team"]}))
+            # Everyone still present may have voted already: the ballot is complete without the players of
+            # the dead process, as after any disconnect (game/live/seat_events.py reveal_without).
+            outcome = reveal_if_complete(db, seat.team_id, online)
+            if outcome is not None:
+                publish(outcome)
         except Exception:  # noqa: BLE001 - a room deleted meanwhile; presence is best effort
             log.warning("presence: team %s not told", seat.team_id)
     return len(teams)

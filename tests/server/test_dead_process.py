@@ -76,8 +76,8 @@ def test_a_killed_processs_players_go_offline_for_the_others_and_the_team_goes_o
     assert offline_at is not None, anna.latest()["players"]
     assert offline_at - killed_at <= 10, offline_at - killed_at
 
-    # The team goes on: the survivor's vote is taken. (Known gap, issue 17 report: the reveal did not
-    # follow with only the present player voted; the turn player or facilitator closes the vote.)
+    # The team goes on: the survivor's vote is taken, and with everyone present voted the ballot is revealed.
     reply = anna.call("cast_vote", {"round": 1, "choice": 1})
     assert reply["ok"], reply
+    assert reply.get("revealed") is True, reply
     anna.client.disconnect()
