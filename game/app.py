@@ -85,6 +85,9 @@ def guard_socketio(app: Flask) -> None:
     from game.live import gate
 
     settings = gate.GateSettings.from_config(app.config)
+    from game.live.presence import presence
+
+    presence.settle_seconds = 0 if app.testing else app.config.get("PRESENCE_SETTLE_SECONDS", 15)
     if not app.config.get("EVENT_RATE_LIMIT", not app.testing):
         settings = gate.GateSettings(*(10.0**9,) * 4, cut_after=10**9, handshakes_per_second=10.0**9, handshake_burst=10.0**9)
     with app.app_context(), force_locale(app.config.get("BABEL_DEFAULT_LOCALE", "nl")):

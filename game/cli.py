@@ -117,9 +117,11 @@ def rooms() -> None:
 @click.option("--discuss-seconds", type=click.IntRange(10, 3600), default=None, help="Discussion timer.")
 @click.option("--previous", "previous_code", default=None, metavar="CODE",
               help="The earlier session this one follows up (its actions are reviewed, its votes compared).")
+@click.option("--quorum", type=click.IntRange(1, 40), default=2, show_default=True,
+              help="Players seated at a table before it may draw its first card.")
 def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, facilitator: str | None, no_shuffle: bool,
                  pacing: str, second_vote: bool, predictions: bool, comfort: bool, vote_seconds: int | None,
-                 discuss_seconds: int | None, previous_code: str | None) -> None:
+                 discuss_seconds: int | None, previous_code: str | None, quorum: int) -> None:
     """Create a room; the join code is printed on the last line."""
     from sqlalchemy import select
 
@@ -150,7 +152,7 @@ def rooms_create(deck_slug: str, teams: int, cards: int | None, title: str, faci
                         title=title, cards=cards, shuffle=not no_shuffle,
                         settings=RoomSettings(pacing=pacing, second_vote=second_vote, predictions=predictions,
                                               comfort=comfort, vote_seconds=vote_seconds,
-                                              discuss_seconds=discuss_seconds),
+                                              discuss_seconds=discuss_seconds, team_quorum=quorum),
                         previous_room_code=previous_code)
         try:
             code = create_room(db, owner, spec)

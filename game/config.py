@@ -45,6 +45,8 @@ def from_environment() -> dict:
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_HOURS", 12) * 3600,
         # Behind nginx: how many proxies set X-Forwarded-For/-Proto (deploy/nginx.conf: 1). 0 = none.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        # Seconds after a start before presence counts for the automatic reveal (game/live/presence.py).
+        "PRESENCE_SETTLE_SECONDS": _int("PRESENCE_SETTLE_SECONDS", 15),
         "EVENTS_PER_SECOND": _int("EVENTS_PER_SECOND", 20),   # per connection, sustained
         "EVENTS_BURST": _int("EVENTS_BURST", 60),             # per connection, at once
         # Per address (a venue's NAT: 60 tablets) and new connections per address (issue 17, game/live/gate.py).

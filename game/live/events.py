@@ -307,7 +307,8 @@ def draw_card(connection: Connection, p: schemas.RoundOnly) -> Outcome:
 @handles("cast_vote", schemas.CastVote)
 def cast_vote(connection: Connection, p: schemas.CastVote) -> Outcome:
     """Sent by: any player of the team. The team receives `state` (who voted; the distribution at reveal)."""
-    return turns.cast_vote(get_db(), connection.seat, p.round, p.choice, presence.online_ids(), prediction=p.prediction)
+    return turns.cast_vote(get_db(), connection.seat, p.round, p.choice, presence.present_for_reveal(),
+                           prediction=p.prediction)
 
 
 @handles("close_vote", schemas.RoundOnly)

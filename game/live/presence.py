@@ -79,6 +79,10 @@ class SharedOnline:
         return ids | local
 
 
+# After a start, tablets need a few seconds to reconnect (the simulated tablets of the crash tests: < 5 s).
+SETTLE_SECONDS = 15.0
+
+
 class Presence:
     """Connections of this process; a player counts as online while any of their tabs is connected."""
 
@@ -88,6 +92,19 @@ class Presence:
         self._online: Counter[int] = Counter()
         self.shared: SharedOnline | None = None
         self._seen: frozenset[int] = frozenset()
+        self._started = time.monotonic()
+        self.settle_seconds = SETTLE_SECONDS
+
+    def settled(self) -> bool:
+        """Whether presence can be trusted yet: right after a (re)start nobody has reconnected, and "everyone
+        present has voted" would be true for the first tablet back (every acknowledged vote is kept, but the
+        others would find their vote closed). Until then the automatic reveal waits for every eligible player."""
+        return time.monotonic() - self._started >= self.settle_seconds
+
+    def present_for_reveal(self) -> frozenset[int]:
+        """Who counts as present for the automatic reveal: the online players once settled; before, nobody
+        (the rules then need every eligible player: game/play/turns.py cast_vote)."""
+        return self.online_ids() if self.settled() else frozenset()
 
     def share_through(self, shared: SharedOnline | None) -> None:
         self.shared = shared

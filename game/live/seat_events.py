@@ -29,9 +29,9 @@ def reveal_without(seat: Seat) -> None:
     def check() -> None:
         with app.app_context():
             try:
-                online = presence.online_ids()
-                if seat.player_id in online:
-                    return  # back already
+                online = presence.present_for_reveal()
+                if not online or seat.player_id in online:
+                    return  # back already (or just started: presence is not known yet)
                 outcome = turns.reveal_if_complete(get_db(), seat.team_id, online)
             except Exception:  # best effort, like presence itself; the turn player can still close the vote
                 log.exception("reveal after a disconnect failed")

@@ -18,7 +18,8 @@ LAUNCH_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 def server_env(sqlite_url: str) -> dict:
     """Browser tests run on SQLite only: what they prove is in the browser, and the server tests
     (tests/server) already run every engine; this halves the time of the e2e folder."""
-    return base_env(sqlite_url)
+    # Presence counts for the automatic reveal at once (in production only 15 s after a start).
+    return {**base_env(sqlite_url), "PRESENCE_SETTLE_SECONDS": "0"}
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ def server(tmp_path_factory, sqlite_template):
     folder = tmp_path_factory.mktemp("full-session")
     shutil.copy(sqlite_template, folder / "game.db")
     env = base_env(f"sqlite:///{folder / 'game.db'}")
+    env["PRESENCE_SETTLE_SECONDS"] = "0"  # presence counts for the reveal at once (production: 15 s after a start)
     assert run_cli({**env, "INZETSPEL_PASSWORD": PASSWORD}, "users", "create", "begeleider").returncode == 0
     srv = Server(env, "gevent", folder).start()
     yield srv

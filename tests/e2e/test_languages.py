@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 def test_an_english_room_plays_in_english_and_the_switch_makes_it_dutch(start_server, tablet):
     server = start_server("gevent")
     created = run_cli(server.env, "rooms", "create", "--deck", "talking-about-mobility", "--teams", "1", "--cards", "2",
-                      "--no-shuffle", "--title", "Autumn")
+                      "--no-shuffle", "--title", "Autumn", "--quorum", "1")
     assert created.returncode == 0, created.stderr
     code = created.stdout.strip().splitlines()[-1]
 

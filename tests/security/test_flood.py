@@ -12,7 +12,7 @@ import pytest
 import requests
 import socketio as sio_client
 
-from tests.security.test_server import create_room, raw_websocket, record, seated
+from tests.security.test_server import create_room, record, seated
 from tests.server.conftest import count_rows
 
 pytestmark = pytest.mark.server
@@ -119,11 +119,19 @@ MALFORMED = ['42["cast_vote",' + "[" * 8000 + "]" * 8000 + "]",   # nesting beyo
              '42[]', '4z', '42"text"', '49', '42[1,2,3]']
 
 
+def _junk_socket(url: str):  # noqa: ANN202
+    """A raw WebSocket from the junk sender's own address (as nginx sets it), not the bystander's venue."""
+    import websocket
+
+    return websocket.create_connection(url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+                                       origin=url, timeout=5, header=["X-Forwarded-For: 203.0.113.66"])
+
+
 def test_malformed_frames_are_answered_counted_and_logged_in_one_line(start_server, sqlite_server_env):
-    server = start_server("gevent", env=sqlite_server_env)
+    server = start_server("gevent", env={**sqlite_server_env, "PROXY_COUNT": "1"})
     code = create_room(sqlite_server_env)
-    bystander, _ = seated(server.url, code, "Omstander")
-    ws = raw_websocket(server.url)
+    bystander, _ = seated(server.url, code, "Omstander", address="198.51.100.7")
+    ws = _junk_socket(server.url)
     ws.recv()
     ws.send("40")
     ws.recv()
@@ -138,7 +146,7 @@ def test_malformed_frames_are_answered_counted_and_logged_in_one_line(start_serv
         pass
     assert any("rate/limited" in a for a in answers), answers  # answered: the sender learns it was refused
     # A stream of them is cut off: every malformed frame costs ten tokens.
-    ws2 = raw_websocket(server.url)
+    ws2 = _junk_socket(server.url)
     ws2.recv()
     ws2.send("40")
     ws2.recv()

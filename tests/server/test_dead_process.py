@@ -47,7 +47,8 @@ def room(env: dict) -> str:
 
 def test_a_killed_processs_players_go_offline_for_the_others_and_the_team_goes_on(postgres_url, redis_url, start_server):  # noqa: F811
     env = base_env(postgres_url)
-    env.update(MESSAGE_QUEUE=redis_url, MESSAGE_QUEUE_CHANNEL=f"inzetspel-test-{uuid.uuid4().hex[:8]}")
+    env.update(MESSAGE_QUEUE=redis_url, MESSAGE_QUEUE_CHANNEL=f"inzetspel-test-{uuid.uuid4().hex[:8]}",
+               PRESENCE_SETTLE_SECONDS="1")  # the survivor trusts presence at once (production: 15 s after a start)
     survivor, doomed = start_server("gevent", env=env), start_server("gevent", env=env)
     code = room(env)
     anna = Tablet(survivor.url, "Anna")
