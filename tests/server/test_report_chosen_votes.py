@@ -249,8 +249,8 @@ def test_chosen_votes_read_the_same_in_json_html_pdf_and_xlsx(played):
     assert sorted(titles) == sorted(TITLES.values()) and len(titles) == len(set(titles))   # each card once
     assert (NL["note_agree"], f"3. {TITLES['rp-03']}") in in_lists
     assert (NL["note_decide"], f"1. {TITLES['rp-01']}") in in_lists
-    moved_row = next(row for row in note_rows if row[0] == NL["note_moved"])
-    assert moved_row[1] == f"4. {TITLES['rp-04']}" and moved_row[4].startswith(moved_text)
+    moved_row = next(row for row in note_rows if row[1] == f"4. {TITLES['rp-04']}")
+    assert moved_row[0] == NL["note_decide"] and moved_row[5].startswith(moved_text)
     sheet = book[NL["sheet_cards"]]
     header = [c.value for c in sheet[1]]
     col = {name: header.index(NL[name]) for name in ("position", "ballot", "votes", "reading", "share_col", "list")}
