@@ -9,19 +9,9 @@ from __future__ import annotations
 from collections import Counter
 
 from game.report import model as rm
-from game.report.tally import camp_label
-from game.rules import agreement, privacy
+from game.report.tally import camp_reading
+from game.rules import privacy
 from game.rules.kinds import KindDefinition
-
-
-def camp_reading(kind: KindDefinition, choices: list[rm.Choice], camp_counts: list[int]) -> rm.Reading | None:
-    """A reading of counts that are already over camps (predictions name a camp, not a choice)."""
-    found = agreement.read(camp_counts, kind.opposing_camps())
-    if found is None:
-        return None
-    camp = kind.camp_values(len(choices))[found.top_camp]
-    return rm.Reading(reading=found.reading, share=round(found.share, 6), top_count=found.top_count, total=found.total,
-                      top_camp=camp, top_label=camp_label(kind, choices, camp), tied=found.tied)
 
 
 def card_groups(kind: KindDefinition, choices: list[rm.Choice], breakdown: rm.Breakdown, first: dict, group_of: dict,

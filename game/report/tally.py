@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from game.report import model as rm
-from game.rules import privacy
+from game.rules import agreement, privacy
 from game.rules.cards import SCALE_LABELS
 from game.rules.kinds import SIDE_KEYS, KindDefinition
 
@@ -25,13 +25,19 @@ def camp_label(kind: KindDefinition, choices: Sequence[rm.Choice], camp: int, la
     return SIDE_LABELS.get(language, SIDE_LABELS["nl"])[camp]
 
 
-def reading(kind: KindDefinition, choices: Sequence[rm.Choice], counts: Sequence[int]) -> rm.Reading | None:
-    found = kind.read(counts)
+def camp_reading(kind: KindDefinition, choices: Sequence[rm.Choice], camp_counts: Sequence[int]) -> rm.Reading | None:
+    """The reading of counts over the card's camps (predictions name a camp; votes are turned into camps first)."""
+    found = agreement.read(list(camp_counts), kind.opposing_camps())
     if found is None:
         return None
     camp = kind.camp_values(len(choices))[found.top_camp]
     return rm.Reading(reading=found.reading, share=round(found.share, 6), top_count=found.top_count, total=found.total,
                       top_camp=camp, top_label=camp_label(kind, choices, camp), tied=found.tied)
+
+
+def reading(kind: KindDefinition, choices: Sequence[rm.Choice], counts: Sequence[int]) -> rm.Reading | None:
+    """The reading of counts over the card's choices."""
+    return camp_reading(kind, choices, kind.camp_counts(counts))
 
 
 def _majority(counts: Sequence[int]) -> int | None:
@@ -67,4 +73,4 @@ def group_of(kind: KindDefinition, choices: Sequence[rm.Choice], released: priva
                     mean=_mean(kind, counts))
 
 
-__all__ = ["SIDE_KEYS", "camp_label", "group_of", "reading", "tally"]
+__all__ = ["SIDE_KEYS", "camp_label", "camp_reading", "group_of", "reading", "tally"]
