@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from game.report import charts
 from game.report import model as rm
 from game.report.render_html import render_html
-from game.report.render_pdf import _UNIVERSAL_PSEUDO, _html_class, _user_agent_stylesheet
+from game.report.pdf_layout import _UNIVERSAL_PSEUDO, _html_class, _user_agent_stylesheet
 from game.report.text import strings
 from tests.report.test_aggregate import report_of
 

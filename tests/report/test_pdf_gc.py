@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import gc
 
-from game.report.render_pdf import RENDER_GC_THRESHOLD, _fewer_gc_runs
+from game.report.pdf_layout import RENDER_GC_THRESHOLD, fewer_gc_runs
 
 
 def test_overlapping_renders_restore_the_process_thresholds():
     before = gc.get_threshold()
-    first, second = _fewer_gc_runs(), _fewer_gc_runs()
+    first, second = fewer_gc_runs(), fewer_gc_runs()
     first.__enter__()
     second.__enter__()
     assert gc.get_threshold() == RENDER_GC_THRESHOLD
