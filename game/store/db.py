@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from game.store.group_commit import GroupCommit
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -34,7 +37,7 @@ def _tune_sqlite(engine: Engine) -> None:
 class Database:
     """The game's database: an engine plus a session factory."""
 
-    def __init__(self, url: str, echo: bool = False):
+    def __init__(self, url: str, echo: bool = False, group_window: float = 0.0, group_max: int = 64):
         self.url = url
         kwargs: dict = {"echo": echo, "future": True}
         if url.startswith("sqlite"):
@@ -45,12 +48,24 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite: one writer per database, and its busy wait would block every greenlet of the process
+        # while a group batch (which yields between its members) holds the write lock: transactions of
+        # this process queue here instead, cooperatively (game/store/group_commit.py).
+        self._writer = threading.Semaphore(1) if self.engine.dialect.name == "sqlite" else None
+        self.group = GroupCommit(self.sessions, self._writer, window=group_window, max_size=group_max)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on any error."""
-        with self.sessions() as session, session.begin():
+        self.group.refuse_nesting()
+        with self._writer or contextlib.nullcontext(), self.sessions() as session, session.begin():
             yield session
+
+    def group_transaction(self, order: int = 0) -> contextlib.AbstractContextManager[Session]:
+        """Like transaction(), shared with the actions arriving at the same time: one COMMIT for all,
+        each action in its own savepoint; the block exits after the shared COMMIT. `order` is the
+        lock order (the team id). See game/store/group_commit.py."""
+        return self.group.transaction(order)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
