@@ -10,22 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session
 
 from game.rules.errors import RuleViolation
-from game.store.models import TeamRecord
+from game.store.teams import Conflict
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 ATTEMPTS = 4
-_TEAMS = TeamRecord.__table__
-# Built once, SET columns taken from the parameters: SQLAlchemy compiles each combination of changed
-# columns once, where a statement built per call cost a cache-key walk per vote (docs/benchmarks.md).
-_SAVE_TEAM = _TEAMS.update().where(_TEAMS.c.id == bindparam("b_id"), _TEAMS.c.version == bindparam("b_version"))
 
 
 @dataclass(frozen=True)
@@ -54,10 +48,6 @@ class Outcome:
     notices: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
-class Conflict(Exception):
-    """Another action on the same team committed first; the use case runs again."""
-
-
 # PostgreSQL aborted the transaction to break a lock cycle or a serialization conflict: nothing was
 # written and the database is fine, so the use case lost a race and runs again (psycopg raises these
 # as OperationalError subclasses: DeadlockDetected, SerializationFailure).
@@ -75,24 +65,6 @@ def busy() -> RuleViolation:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def save_team(session: Session, team: TeamRecord, **changes: object) -> None:
-    """Write team changes only if nobody else changed the team since we read it (optimistic)."""
-    # A Core UPDATE on the table: the ORM's bulk-update machinery cost a sixth of a vote's CPU
-    # (docs/benchmarks.md). Like before, the in-memory `team` is not synchronised; pending ORM
-    # changes are flushed by the next query or at commit, in the same transaction.
-    result = session.execute(_SAVE_TEAM, {"b_id": team.id, "b_version": team.version, "version": team.version + 1, **changes})
-    if result.rowcount != 1:
-        raise Conflict(f"team {team.id} changed concurrently")
-
-
-def lock_room_teams(session: Session, room_id: int) -> list[TeamRecord]:
-    """Lock every team row of a room (PostgreSQL), always in id order. Without the ORDER BY the rows
-    are locked in their physical order, which changes as teams are updated: two seatings could lock
-    the same teams in opposite orders and deadlock (docs/benchmarks.md, "Seating burst on PostgreSQL").
-    A use case that locks several teams one by one locks them in id order too."""
-    return list(session.scalars(select(TeamRecord).where(TeamRecord.room_id == room_id).order_by(TeamRecord.id).with_for_update()))
 
 
 def retried(fn: Callable[P, T]) -> Callable[P, T]:

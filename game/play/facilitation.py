@@ -5,10 +5,9 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from game.play.common import Outcome, lock_room_teams, retried, save_team
+from game.play.common import Outcome, retried
 from game.play.rooms import owned_room
-from game.play.snapshots import load_snapshot, load_team_state
-from game.play.turns import TEAM_MOVES, lock_team
+from game.play.turns import TEAM_MOVES
 from game.rules.errors import RuleViolation
 from game.rules.phases import advance_move
 from game.rules.settings import RoomSettings
@@ -16,6 +15,8 @@ from game.rules.turns import Actor
 from game.rules.views import team_view
 from game.store.db import Database
 from game.store.models import PlayerRecord, RoomRecord, TeamRecord, utcnow
+from game.store.snapshots import load_snapshot, load_team_state
+from game.store.teams import lock_room_teams, lock_team, save_team
 
 FACILITATOR = Actor(is_facilitator=True)
 MAX_MESSAGE = 200

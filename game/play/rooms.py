@@ -9,18 +9,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from game.play.common import Outcome, Seat, hash_token, lock_room_teams, retried, save_team
-from game.play.snapshots import comfort_of_teams, load_snapshot
+from game.play.common import Outcome, Seat, hash_token, retried
 from game.rules.codes import new_join_code, normalise_join_code
 from game.rules.errors import RuleViolation
 from game.rules.text import clean_text
 from game.rules.settings import RoomSettings
 from game.rules.views import seat_view, team_view
+from game.store.comfort import comfort_of_teams
 from game.store.db import Database
 from game.store.models import (
     DecisionRecord, DeckRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, SubmissionRecord, TeamRecord,
     VoteRecord, utcnow,
 )
+from game.store.snapshots import load_snapshot
+from game.store.teams import lock_room_teams, save_team
 
 DEFAULT_ROLES = {
     "nl": ("Bestuurder / directeur", "MT-lid", "Leidinggevende", "HR", "Medewerker", "OR-lid"),

@@ -5,15 +5,15 @@ import secrets
 
 from sqlalchemy import select, update
 
-from game.play.common import Outcome, Seat, hash_token, retried, save_team
+from game.play.common import Outcome, Seat, hash_token, retried
 from game.play.facilitation import _owned_player
 from game.play.rooms import find_room, seat_named
-from game.play.snapshots import load_snapshot
-from game.play.turns import lock_team
 from game.rules.errors import RuleViolation
 from game.rules.views import seat_view, team_view
 from game.store.db import Database
 from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, RoundRecord, VoteRecord, utcnow
+from game.store.snapshots import load_snapshot
+from game.store.teams import lock_team, save_team
 
 
 @retried

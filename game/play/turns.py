@@ -1,55 +1,32 @@
-"""Use cases for a team's round: draw, vote (twice), argue, decide, and the phase timers."""
+"""Use cases for a team's round: draw, vote (twice), argue, decide, and the phase timers.
+
+Each reads as: transaction -> lock and load (game/store) -> rule (game/rules) -> save -> outcome."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from game.play.common import Outcome, Seat, retried, save_team
-from game.play.snapshots import comfort_of_teams, load_snapshot, load_team_state, stance_in
+from game.play.common import Outcome, Seat, retried
 from game.rules import turns as rules
 from game.rules.errors import RuleViolation
 from game.rules.phases import AFTER_VOTE, BALLOT, Phase
 from game.rules.settings import RoomSettings
 from game.rules.turns import Action, Actor, TeamState
 from game.rules.views import seat_view, team_view, voted_view
+from game.store import rounds
+from game.store.comfort import comfort_of_teams, record_comfort
 from game.store.db import Database
-from game.store.models import (
-    ArgumentRecord, ComfortRecord, DecisionRecord, HelpfulMarkRecord, RoomCardRecord, RoomRecord, RoundRecord, TeamRecord,
-    VoteRecord, utcnow,
-)
+from game.store.models import TeamRecord, utcnow
+from game.store.snapshots import load_snapshot, load_team_state
+from game.store.teams import lock_team_row, save_team, teams_due
 
 Online = frozenset[int]
-_VOTES, _ROUNDS = VoteRecord.__table__, RoundRecord.__table__
-_INSERT_VOTE = insert(_VOTES)  # built once: values come with each execution (no per-vote cache-key walk)
 
 
-def lock_team(session: Session, team_id: int) -> TeamRecord:
-    """Load the team and lock its row (PostgreSQL): one writer per team at a time, across processes.
-    SQLite needs no row lock: BEGIN IMMEDIATE already serialises writers."""
-    team = session.get(TeamRecord, team_id, with_for_update=True)
-    if team is None:
-        raise RuleViolation("team/not_found", "This team does not exist.")
-    return team
-
-
-_TEAMS = TeamRecord.__table__
-_Q_LOCK_TEAM = select(_TEAMS.c.id, _TEAMS.c.room_id, _TEAMS.c.phase, _TEAMS.c.rounds_done, _TEAMS.c.version,
-                      _TEAMS.c.deadline_at).where(_TEAMS.c.id == bindparam("team_id")).with_for_update()
-
-
-def lock_team_row(session: Session, team_id: int) -> Row:
-    """lock_team as a Core row with the fields the players' use cases read: the ORM's identity-map
-    load was a sixth of a vote's CPU (docs/benchmarks.md). Writes go through save_team."""
-    team = session.execute(_Q_LOCK_TEAM, {"team_id": team_id}).one_or_none()
-    if team is None:
-        raise RuleViolation("team/not_found", "This team does not exist.")
-    return team
-
-
-def outcome(session: Session, team: TeamRecord, online: Online, player_id: int | None, **reply: object) -> Outcome:
+def outcome(session: Session, team: TeamRecord | Row, online: Online, player_id: int | None, **reply: object) -> Outcome:
     """Re-read the team after the change and package the views to send after commit."""
     snap = load_snapshot(session, team, online)  # flushes, and reads the team's row afresh
     if player_id is not None:
@@ -57,7 +34,7 @@ def outcome(session: Session, team: TeamRecord, online: Online, player_id: int |
     return Outcome(reply={"ok": True, **reply}, team_views={team.id: team_view(snap)}, room_ids={team.room_id})
 
 
-def enter_phase(session: Session, team: TeamRecord, phase: Phase, settings: RoomSettings, **changes: object) -> None:
+def enter_phase(session: Session, team: TeamRecord | Row, phase: Phase, settings: RoomSettings, **changes: object) -> None:
     """Move the team to `phase`, starting its timer if the room has one for it."""
     now = utcnow()
     seconds = {Phase.VOTE: settings.vote_seconds, Phase.REVOTE: settings.vote_seconds,
@@ -66,53 +43,50 @@ def enter_phase(session: Session, team: TeamRecord, phase: Phase, settings: Room
     save_team(session, team, phase=phase.value, phase_started_at=now, deadline_at=deadline, **changes)
 
 
-def draw(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def draw(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
     phase = rules.draw_card(state, actor, round_number)
-    card = session.scalar(select(RoomCardRecord).where(RoomCardRecord.room_id == team.room_id, RoomCardRecord.position == round_number))
-    session.add(RoundRecord(team_id=team.id, number=round_number, room_card_id=card.id,
-                            turn_player_id=state.next_turn_player(), voter_ids=list(state.player_ids)))
+    rounds.start_round(session, team.id, team.room_id, round_number, state.next_turn_player(), list(state.player_ids))
     enter_phase(session, team, phase, state.settings)
     return outcome(session, team, online, actor.player_id)
 
 
-def reveal(session: Session, team: TeamRecord, state: TeamState, rnd: Row, phase: Phase) -> None:
+def reveal(session: Session, team: TeamRecord | Row, state: TeamState, rnd: Row, phase: Phase) -> None:
     """Close the current ballot: its distribution becomes visible to the whole team at once."""
-    when = {"revealed_at" if state.phase is Phase.VOTE else "revote_revealed_at": utcnow()}
-    session.execute(update(_ROUNDS).where(_ROUNDS.c.id == rnd.id).values(**when))
+    rounds.mark_revealed(session, rnd.id, 1 if state.phase is Phase.VOTE else 2, utcnow())
     enter_phase(session, team, phase, state.settings)
 
 
-def close(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def close(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, rnd = load_team_state(session, team)
     phase = rules.close_vote(state, actor, round_number)
     reveal(session, team, state, rnd, phase)
     return outcome(session, team, online, actor.player_id)
 
 
-def start_revote(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def start_revote(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
     enter_phase(session, team, rules.start_revote(state, actor, round_number), state.settings)
     return outcome(session, team, online, actor.player_id)
 
 
-def start_decision(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def start_decision_move(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
     enter_phase(session, team, rules.start_decision(state, actor, round_number), state.settings)
     return outcome(session, team, online, actor.player_id)
 
 
-def skip(session: Session, team: TeamRecord, actor: Actor, round_number: int, online: Online) -> Outcome:
+def skip(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, rnd = load_team_state(session, team)
     phase = rules.skip_card(state, actor, round_number)
-    session.execute(update(_ROUNDS).where(_ROUNDS.c.id == rnd.id).values(skipped=True))
+    rounds.mark_skipped(session, rnd.id)
     enter_phase(session, team, phase, state.settings, rounds_done=team.rounds_done + 1)
     return outcome(session, team, online, actor.player_id)
 
 
 # The moves a turn player sends and the facilitator may make for a team, by name.
 TEAM_MOVES = {"draw_card": draw, "close_vote": close, "start_revote": start_revote,
-              "start_decision": start_decision, "skip_card": skip}
+              "start_decision": start_decision_move, "skip_card": skip}
 
 
 @retried
@@ -148,17 +122,8 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
             state = dataclasses.replace(state, present_ids=frozenset(online))
         complete = rules.cast_vote(state, Actor(player_id=seat.player_id), round_number, choice, prediction)
         ballot = BALLOT[state.phase]
-        # Core statements: one vote is the hottest write of the game (docs/benchmarks.md). The state's
-        # voter_ids are this ballot's voters, read under the team lock: they say whether to insert.
-        if seat.player_id not in state.voter_ids:
-            session.execute(_INSERT_VOTE, {"round_id": rnd.id, "player_id": seat.player_id, "ballot": ballot,
-                                           "choice": choice, "prediction": prediction})
-        else:
-            changes = {"choice": choice, "cast_at": utcnow()}
-            if prediction is not None:
-                changes["prediction"] = prediction
-            session.execute(update(_VOTES).where(_VOTES.c.round_id == rnd.id, _VOTES.c.player_id == seat.player_id,
-                                                 _VOTES.c.ballot == ballot).values(**changes))
+        # The state's voter_ids are this ballot's voters, read under the team lock: a first vote or a change.
+        rounds.record_vote(session, rnd.id, seat.player_id, ballot, choice, prediction, changed=seat.player_id in state.voter_ids)
         if complete:
             reveal(session, team, state, rnd, AFTER_VOTE[state.phase])
             return outcome(session, team, online, seat.player_id, revealed=True)
@@ -183,12 +148,12 @@ def post_argument(
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
         clean = rules.post_argument(state, Actor(player_id=seat.player_id), round_number, stance, text)
-        existing = session.scalar(select(ArgumentRecord).where(ArgumentRecord.round_id == rnd.id, ArgumentRecord.client_id == client_id))
+        existing = rounds.argument_with_client_id(session, rnd.id, client_id)
         if existing is not None:
             if existing.player_id != seat.player_id:
                 raise RuleViolation("argument/duplicate_id", "This argument id has already been used.")
             return outcome(session, team, online, seat.player_id, duplicate=True)
-        session.add(ArgumentRecord(round_id=rnd.id, player_id=seat.player_id, client_id=client_id, stance=stance_in(stance), text=clean))
+        rounds.add_argument(session, rnd.id, seat.player_id, client_id, stance, clean)
         save_team(session, team)
         return outcome(session, team, online, seat.player_id)
 
@@ -199,14 +164,9 @@ def mark_helpful(db: Database, seat: Seat, round_number: int, argument_id: int, 
     with db.transaction() as session:
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
-        argument = session.get(ArgumentRecord, argument_id)
-        if argument is None or rnd is None or argument.round_id != rnd.id:
-            raise RuleViolation("argument/not_found", "This argument does not belong to this card.")
+        argument = rounds.argument_in_round(session, argument_id, rnd.id if rnd is not None else None)
         rules.mark_helpful(state, Actor(player_id=seat.player_id), round_number, argument.player_id)
-        exists = session.scalar(select(HelpfulMarkRecord.id).where(
-            HelpfulMarkRecord.argument_id == argument_id, HelpfulMarkRecord.player_id == seat.player_id))
-        if exists is None:
-            session.add(HelpfulMarkRecord(argument_id=argument_id, player_id=seat.player_id))
+        rounds.add_helpful_mark(session, argument_id, seat.player_id)
         save_team(session, team)
         return outcome(session, team, online, seat.player_id)
 
@@ -220,14 +180,11 @@ def record_decision(
     with db.transaction() as session:
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
-        room = session.get(RoomRecord, team.room_id)
-        phase = rules.record_decision(
-            state, Actor(player_id=seat.player_id), round_number, position, rationale, action, tuple(room.roles), today)
-        session.add(DecisionRecord(
-            round_id=rnd.id, position=position, rationale=" ".join(rationale.split()), decided_by=seat.player_id,
-            action_what=action.what.strip() if action else None, action_owner=action.owner if action else None,
-            action_due=action.due if action else None,
-        ))
+        phase = rules.record_decision(state, Actor(player_id=seat.player_id), round_number, position, rationale, action,
+                                      rounds.room_roles(session, team.room_id), today)
+        rounds.add_decision(session, rnd.id, seat.player_id, position, " ".join(rationale.split()),
+                            action.what.strip() if action else None, action.owner if action else None,
+                            action.due if action else None)
         enter_phase(session, team, phase, state.settings, rounds_done=team.rounds_done + 1)
         return outcome(session, team, online, seat.player_id)
 
@@ -239,12 +196,7 @@ def rate_comfort(db: Database, seat: Seat, round_number: int, score: int, online
         team = lock_team_row(session, seat.team_id)
         state, _ = load_team_state(session, team)
         rules.check_comfort(state, Actor(player_id=seat.player_id), round_number, score)
-        rnd = session.scalar(select(RoundRecord).where(RoundRecord.team_id == team.id, RoundRecord.number == round_number))
-        record = session.scalar(select(ComfortRecord).where(ComfortRecord.round_id == rnd.id, ComfortRecord.player_id == seat.player_id))
-        if record is None:
-            session.add(ComfortRecord(round_id=rnd.id, player_id=seat.player_id, score=score))
-        else:
-            record.score = score
+        record_comfort(session, team.id, round_number, seat.player_id, score)
         save_team(session, team)
         result = outcome(session, team, online, seat.player_id)
         # The dashboard's flag: how many can hardly live with it (a count; the team never sees it).
@@ -257,10 +209,11 @@ def expire_vote(db: Database, team_id: int, now: dt.datetime, online: Online = f
     """A vote timer ran out: the vote closes with whoever voted (once, whichever process gets here first)."""
     with db.transaction() as session:
         team = lock_team_row(session, team_id)
-        room = session.get(RoomRecord, team.room_id)
-        if team.deadline_at is None or team.deadline_at > now or room.paused or not room.is_open:
+        if team.deadline_at is None or team.deadline_at > now:
             return None
         state, rnd = load_team_state(session, team)
+        if state.paused or not state.room_open:
+            return None
         if state.phase not in BALLOT:
             save_team(session, team, deadline_at=None)  # a discussion timer is only a guide
             return None
@@ -290,4 +243,4 @@ def reveal_if_complete(db: Database, team_id: int, online: Online) -> Outcome | 
 def due_timers(db: Database, now: dt.datetime) -> list[int]:
     """Teams whose phase timer has run out."""
     with db.transaction() as session:
-        return list(session.scalars(select(TeamRecord.id).where(TeamRecord.deadline_at.is_not(None), TeamRecord.deadline_at <= now)))
+        return teams_due(session, now)
