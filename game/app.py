@@ -40,7 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_database(app: Flask) -> None:
-    db = Database(app.config["DATABASE_URL"])
+    db = Database(app.config["DATABASE_URL"], sqlite_synchronous=app.config.get("SQLITE_SYNCHRONOUS", "FULL"))
     db.upgrade()
     sync_bundled_decks(db, app.config["DECKS_DIR"])
     app.extensions["inzetspel.db"] = db

@@ -28,6 +28,9 @@ def from_environment() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'inzetspel.db'}"),
+        # SQLite only: FULL = an acknowledged action survives a power cut too; NORMAL = a process crash
+        # only (docs/durability.md). With group commit FULL costs little (docs/benchmarks.md).
+        "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
         "DECKS_DIR": Path(os.environ.get("DECKS_DIR", ROOT / "decks")),
         "MESSAGE_QUEUE": os.environ.get("MESSAGE_QUEUE") or None,
         # Processes that share a message queue share rooms; another channel is another installation.

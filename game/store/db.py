@@ -11,12 +11,15 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from game.store.group_commit import GroupCommit
+from game.store.group_commit import GroupCommit, plain_savepoints
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _tune_sqlite(engine: Engine) -> None:
+SYNCHRONOUS = ("NORMAL", "FULL")  # what each promises: docs/durability.md
+
+
+def _tune_sqlite(engine: Engine, synchronous: str) -> None:
     """WAL and foreign keys; BEGIN IMMEDIATE so that writers queue instead of failing mid-way."""
 
     @event.listens_for(engine, "connect")
@@ -25,7 +28,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
@@ -37,7 +40,10 @@ def _tune_sqlite(engine: Engine) -> None:
 class Database:
     """The game's database: an engine plus a session factory."""
 
-    def __init__(self, url: str, echo: bool = False, group_window: float = 0.0, group_max: int = 64):
+    def __init__(self, url: str, echo: bool = False, group_window: float = 0.0, group_max: int = 64,
+                 sqlite_synchronous: str = "FULL"):
+        if sqlite_synchronous.upper() not in SYNCHRONOUS:
+            raise ValueError(f"SQLite synchronous must be one of {SYNCHRONOUS}, not {sqlite_synchronous!r}")
         self.url = url
         kwargs: dict = {"echo": echo, "future": True}
         if url.startswith("sqlite"):
@@ -46,7 +52,8 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine = create_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            _tune_sqlite(self.engine)
+            _tune_sqlite(self.engine, sqlite_synchronous.upper())
+        plain_savepoints(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite: one writer per database, and its busy wait would block every greenlet of the process
         # while a group batch (which yields between its members) holds the write lock: transactions of
