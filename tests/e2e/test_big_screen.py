@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from game.rules.codes import screen_token
 from tests.e2e.conftest import ARTIFACTS
+from tests.server.conftest import disconnect_all
 
 pytestmark = pytest.mark.e2e
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -165,8 +166,7 @@ def test_projector_and_dashboard_during_a_plenary_game(start_server, server_env,
     expect(laptop.locator("#coverage li.done")).to_contain_text(["Functieruil"])
     projector_shot(laptop, "dashboard-three-teams")
     expect(players[0].get_by_test_id("team-progress")).to_contain_text("1 van 3")
-    for bot in bots:
-        bot.client.disconnect()
+    disconnect_all(bot.client for bot in bots)
 
 
 # --- issue 16 point 3 and issue 15: the big screen as the room's shared picture, through the privacy gate ---
@@ -277,8 +277,7 @@ def test_the_big_screen_in_plenary_before_during_and_after_a_vote_and_at_the_end
     screen.reload()
     expect(screen.get_by_test_id("screen-end")).to_contain_text("Afgelopen")
     expect(screen.get_by_test_id("screen-end")).to_contain_text("Waar de zaal het meest eens was")
-    for bot in everyone:
-        bot.client.disconnect()
+    disconnect_all(bot.client for bot in everyone)
 
 
 def test_a_one_player_table_shows_no_figure_on_the_big_screen_or_the_dashboard(start_server, server_env, tablet):
@@ -316,8 +315,7 @@ def test_a_one_player_table_shows_no_figure_on_the_big_screen_or_the_dashboard(s
         expect(team).to_contain_text("Niet getoond voor deze tafel")
         expect(team).not_to_contain_text("moeilijk mee leven")
     projector_shot(screen, "screen-one-player-table")
-    for bot in tables[1] + tables[2]:
-        bot.client.disconnect()
+    disconnect_all(bot.client for bot in tables[1] + tables[2])
 
 
 def test_the_big_screen_in_team_pacing_shows_every_table_and_the_room_so_far(start_server, server_env, tablet):
@@ -353,6 +351,4 @@ def test_the_big_screen_in_team_pacing_shows_every_table_and_the_room_so_far(sta
     expect(screen.locator(".leaderboard li")).to_have_count(3)
     expect(screen.get_by_test_id("corner-join")).to_be_visible()
     projector_shot(screen, "screen-team-pacing")
-    for bots in tables.values():
-        for bot in bots:
-            bot.client.disconnect()
+    disconnect_all(bot.client for bots in tables.values() for bot in bots)

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,19 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+def disconnect_all(clients: Iterable) -> None:
+    """Disconnect python-socketio clients (anything with `.disconnect()`) all at once.
+
+    Each disconnect waits up to 3 s for the server to answer the WebSocket close frame (websocket-client's
+    default close timeout), and `inzetspel serve` under gevent never answers it: the frame is read as a new
+    HTTP request ("Invalid HTTP method" in the server log). One after another, twenty tablets cost a minute
+    of waiting for nothing; together, 3 s. Every client still sends its disconnect, as before."""
+    clients = list(clients)
+    if clients:
+        with ThreadPoolExecutor(len(clients)) as pool:
+            list(pool.map(lambda client: client.disconnect(), clients))
 
 
 def run_cli(env: dict, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:

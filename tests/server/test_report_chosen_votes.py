@@ -19,7 +19,7 @@ import socketio
 from pypdf import PdfReader
 
 from game.report.text import strings
-from tests.server.conftest import ROOT, run_cli
+from tests.server.conftest import ROOT, disconnect_all, run_cli
 
 pytestmark = pytest.mark.server
 
@@ -167,8 +167,7 @@ def played(start_server, server_env, tmp_path):
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(play_team, tables, range(2)))
     finally:
-        for tablet in (t for table in tables for t in table):
-            tablet.sio.disconnect()
+        disconnect_all(tablet.sio for table in tables for tablet in table)
     assert "Traceback" not in server.log()
     return server, code, facilitator_session(server.url)
 
