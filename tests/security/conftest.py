@@ -13,6 +13,9 @@ from game.play.accounts import create_facilitator
 from game.play.rooms import RoomSpec, create_room
 from game.store.models import Base, RoomRecord, TeamRecord
 from tests.conftest import make_app
+# Real server processes (test_server.py, test_sigkill.py, test_flood.py, test_venue_joins.py): tests/server's
+# fixtures; each test here passes its own env (SQLite, or PostgreSQL where it says so).
+from tests.server.conftest import sqlite_server_env, start_server  # noqa: F401  (re-exported fixtures)
 
 DECK = "mobiliteit-bespreekbaar"
 # `make test` runs the battery with modest numbers; `make soak` (HYPOTHESIS_PROFILE=soak) with thousands.
@@ -188,28 +191,3 @@ def handler_failures(caplog) -> list[str]:
     """Log lines of handlers that crashed (a bug, never bad input)."""
     return [r.getMessage() for r in caplog.records if "handler failed" in r.getMessage() or r.exc_info]
 
-
-# --- real server processes (test_server.py, test_sigkill.py) ------------------------------------
-
-@pytest.fixture
-def sqlite_server_env(sqlite_url: str) -> dict:
-    from tests.server.conftest import base_env
-
-    return base_env(sqlite_url)
-
-
-@pytest.fixture
-def start_server(tmp_path):
-    """start_server(mode, env=...) -> a running `inzetspel serve`; stopped after the test."""
-    from tests.server.conftest import Server
-
-    servers: list = []
-
-    def _start(async_mode: str = "gevent", env: dict | None = None):  # noqa: ANN202
-        server = Server(env, async_mode, tmp_path).start()
-        servers.append(server)
-        return server
-
-    yield _start
-    for server in servers:
-        server.stop()

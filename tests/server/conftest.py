@@ -119,11 +119,16 @@ def count_rows(env: dict, sql: str) -> int:
 
 
 @pytest.fixture
-def start_server(server_env: dict, tmp_path: Path):
+def start_server(request: pytest.FixtureRequest, tmp_path: Path):
+    """start_server(mode, env=...) -> a running `inzetspel serve`, stopped after the test.
+
+    Without `env` it runs on the test's `server_env`, asked for only then: a test that passes its own env
+    (two processes on PostgreSQL, say) is not also run once per engine of `server_env` for nothing. A test that
+    relies on the default names `server_env` among its parameters, so that it is run on every engine."""
     servers: list[Server] = []
 
     def _start(async_mode: str = "gevent", env: dict | None = None) -> Server:
-        server = Server(env or server_env, async_mode, tmp_path).start()
+        server = Server(env or request.getfixturevalue("server_env"), async_mode, tmp_path).start()
         servers.append(server)
         return server
 
