@@ -53,6 +53,11 @@ def prepare(path: Path, teams: int, team_size: int) -> list[list]:
     return voters
 
 
+def alone(db, work):  # noqa: ANN001, ANN201
+    with db.transaction() as session:
+        return work(session)
+
+
 def run(path: Path, voters: list[list], votes: int, synchronous: str, grouped: bool) -> dict:
     """Every voter casts `votes` votes (its choice changes each time); all voters at once."""
     from game.play import turns
@@ -60,7 +65,7 @@ def run(path: Path, voters: list[list], votes: int, synchronous: str, grouped: b
 
     db = Database(f"sqlite:///{path}", sqlite_synchronous=synchronous)
     if not grouped:  # as before group commit: every vote its own transaction
-        db.group_transaction = lambda order=0: db.transaction()
+        db.grouped = lambda order, work: alone(db, work)
     commits = []
     event.listen(db.engine, "commit", lambda _conn: commits.append(1))
     latencies: list[float] = []

@@ -115,7 +115,7 @@ def start_decision(db: Database, seat: Seat, round_number: int, online: Online =
 def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: Online = frozenset(),
               prediction: int | None = None) -> Outcome:
     """A private vote (changeable until the reveal); the last vote of the ballot reveals them all."""
-    with db.group_transaction(seat.team_id) as session:  # votes arriving together: one COMMIT (store/group_commit.py)
+    def vote(session: Session) -> Outcome:
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
         if seat.player_id in online:  # presence is known (the voter's own tablet is among it)
@@ -136,6 +136,7 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
             mine["prediction"] = prediction
         return Outcome(reply={"ok": True, "revealed": False, "vote": mine},
                        votes_cast={team.id: (seat.room_code, voted_view(team.id, team.version + 1, state, voters))})
+    return db.grouped(seat.team_id, vote)  # votes arriving together: one COMMIT (game/store/group_commit.py)
 
 
 @retried

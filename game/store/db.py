@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from game.store.group_commit import GroupCommit, plain_savepoints
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+T = TypeVar("T")
 
 
 SYNCHRONOUS = ("NORMAL", "FULL")  # what each promises: docs/durability.md
@@ -55,24 +56,20 @@ class Database:
             _tune_sqlite(self.engine, sqlite_synchronous.upper())
         plain_savepoints(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite: one writer per database, and its busy wait would block every greenlet of the process
-        # while a group batch (which yields between its members) holds the write lock: transactions of
-        # this process queue here instead, cooperatively (game/store/group_commit.py).
-        self._writer = threading.Semaphore(1) if self.engine.dialect.name == "sqlite" else None
-        self.group = GroupCommit(self.sessions, self._writer, window=group_window, max_size=group_max)
+        self.group = GroupCommit(self.sessions, window=group_window, max_size=group_max)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on any error."""
         self.group.refuse_nesting()
-        with self._writer or contextlib.nullcontext(), self.sessions() as session, session.begin():
+        with self.sessions() as session, session.begin():
             yield session
 
-    def group_transaction(self, order: int = 0) -> contextlib.AbstractContextManager[Session]:
-        """Like transaction(), shared with the actions arriving at the same time: one COMMIT for all,
-        each action in its own savepoint; the block exits after the shared COMMIT. `order` is the
-        lock order (the team id). See game/store/group_commit.py."""
-        return self.group.transaction(order)
+    def grouped(self, order: int, work: Callable[[Session], T]) -> T:
+        """Like `with transaction() as session: return work(session)`, shared with the actions that
+        arrive at the same time: one COMMIT for all, each action in its own savepoint; returns after
+        the shared COMMIT. `order` is the lock order (the team id). See game/store/group_commit.py."""
+        return self.group.run(order, work)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""

@@ -53,10 +53,12 @@ class Holding:
         assert self.started.wait(10)
 
     def _hold(self) -> None:
-        with self.db.group_transaction() as session:
+        def hold(session) -> None:  # noqa: ANN001
             session.execute(select(1))
             self.started.set()
             self.release.wait(30)
+
+        self.db.grouped(0, hold)
 
     def until_joined(self, count: int) -> None:
         for _ in range(1000):
@@ -135,10 +137,12 @@ def test_a_failing_member_loses_only_what_it_wrote(db):
         team_ids = list(s.scalars(select(TeamRecord.id).order_by(TeamRecord.id)))
 
     def rename(team_id: int, fail: bool) -> None:
-        with db.group_transaction(team_id) as session:
+        def work(session) -> None:  # noqa: ANN001
             session.execute(update(TeamRecord).where(TeamRecord.id == team_id).values(name=f"renamed {team_id}"))
             if fail:
                 raise ValueError("this member fails after writing")
+
+        db.grouped(team_id, work)
 
     commits = Commits(db)
     hold = Holding(db)
@@ -154,15 +158,14 @@ def test_a_failing_member_loses_only_what_it_wrote(db):
     assert names == [f"renamed {team_ids[0]}", "Team 2", f"renamed {team_ids[2]}"]
 
 
-def test_no_member_leaves_its_block_before_the_commit(db):
+def test_no_member_returns_before_the_commit(db):
     code = new_room(db)
     seats(db, code, 1)
     log: list = []
     commits = Commits(db, log)
 
     def member(i: int) -> None:
-        with db.group_transaction() as session:
-            session.execute(update(TeamRecord).values(version=TeamRecord.version + 1))
+        db.grouped(0, lambda session: session.execute(update(TeamRecord).values(version=TeamRecord.version + 1)))
         log.append(f"exit {i}")  # where a handler would acknowledge and broadcast
 
     hold = Holding(db)
@@ -172,7 +175,7 @@ def test_no_member_leaves_its_block_before_the_commit(db):
     hold.end()
     joined(threads)
     commits.close()
-    # The hold's commit, the batch's commit, and only then the four exits.
+    # The hold's commit, the batch's commit, and only then do the four calls return.
     assert log[:2] == ["commit", "commit"] and sorted(log[2:]) == [f"exit {i}" for i in range(4)], log
 
 
@@ -180,9 +183,7 @@ def test_members_run_in_team_order_whatever_their_arrival(db):
     ran: list[int] = []
 
     def member(order: int) -> None:
-        with db.group_transaction(order) as session:
-            session.execute(select(1))
-            ran.append(order)
+        db.grouped(order, lambda session: ran.append(order))
 
     hold = Holding(db)
     threads, _ = start([lambda o=o: member(o) for o in (7, 3, 9, 1)])
@@ -246,8 +247,11 @@ def test_members_of_a_batch_that_lost_a_race_run_again(db):
 
 
 def test_a_transaction_inside_a_group_member_is_refused(db):
-    with pytest.raises(NestedTransaction), db.group_transaction():
+    def nested(_session) -> None:  # noqa: ANN001
         with db.transaction():
             pass
+
+    with pytest.raises(NestedTransaction):
+        db.grouped(0, nested)
     with db.transaction() as s:  # the group is free again
         assert s.scalar(select(1)) == 1
