@@ -13,7 +13,7 @@ import requests
 import socketio as sio_client
 
 from tests.security.test_server import create_room, record, seated
-from tests.server.conftest import count_rows
+from tests.server.conftest import count_rows, disconnect_all
 
 pytestmark = pytest.mark.server
 
@@ -109,8 +109,7 @@ def test_a_reconnecting_flooder_leaves_another_rooms_vote_ack_p95_within_twice_i
     assert "Traceback" not in log, log[-2000:]
     for address in ("203.0.113.66", "198.51.100.7", "('127.0.0.1'"):  # no client address in any line
         assert address not in log, log[-2000:]
-    for c in (voter, other):
-        c.disconnect()
+    disconnect_all((voter, other))
 
 
 MALFORMED = ['42["cast_vote",' + "[" * 8000 + "]" * 8000 + "]",   # nesting beyond the recursion limit

@@ -16,7 +16,7 @@ import pytest
 import socketio as sio_client
 
 from tests.conftest import services_required
-from tests.server.conftest import base_env, count_rows
+from tests.server.conftest import base_env, count_rows, disconnect_all
 
 pytestmark = pytest.mark.server
 FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "security-figures.json"
@@ -127,8 +127,7 @@ def test_oversized_and_deeply_nested_messages_cost_only_the_sender(start_server,
     # A frame python-socketio cannot decode (json RecursionError) is logged by the library with its stack;
     # none of our handlers ever sees it, and only that connection is affected.
     assert "handler failed" not in log, log[-3000:]
-    for c in (bystander, late):
-        c.disconnect()
+    disconnect_all((bystander, late))
 
 
 CALM_EVENTS_PER_SECOND = 20  # the server's EVENTS_PER_SECOND default (game/config.py)
@@ -189,9 +188,7 @@ def test_a_flooding_client_is_limited_and_another_room_does_not_slow_down(start_
     assert statistics.median(during) < max(0.05, statistics.median(baseline) * 10)
     assert count_rows(sqlite_server_env, "SELECT count(*) FROM votes") == 0
     assert "Traceback" not in server.log()
-    for c in (calm, flooder):
-        if c.connected:
-            c.disconnect()
+    disconnect_all(c for c in (calm, flooder) if c.connected)
 
 
 # --- PostgreSQL connections dropped ---------------------------------------------------------------
@@ -253,8 +250,7 @@ def test_postgres_connections_dropped_mid_game(postgres_admin, postgres_url, sta
     assert "handler failed" not in log, log[-3000:]
     record("postgres_faults", {"faults_injected": faults, "votes_acknowledged": votes_acked,
                                "votes_stored": count_rows(env, "SELECT count(*) FROM votes")})
-    anna.disconnect()
-    bas.disconnect()
+    disconnect_all((anna, bas))
 
 
 # --- Redis restarted while two processes serve a room --------------------------------------------
@@ -337,7 +333,6 @@ def test_play_continues_after_redis_restarts(postgres_url, restartable_redis, st
     assert bas.call("cast_vote", {"round": 1, "choice": 2}, timeout=10)["ok"]
     assert count_rows(env, "SELECT count(*) FROM votes") == 2
     record("redis_restart", {"faults_injected": 1, "votes_acknowledged": 2, "votes_stored": count_rows(env, "SELECT count(*) FROM votes")})
-    for c in (anna, bas):
-        c.disconnect()
+    disconnect_all((anna, bas))
     for server in (first, second):
         assert "handler failed" not in server.log()

@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, text
 from game.play.rooms import RoomSpec, create_room
 from game.rules.settings import RoomSettings
 from game.store.db import Database
+from tests.server.conftest import disconnect_all
 
 pytestmark = pytest.mark.server
 FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "security-figures.json"
@@ -261,8 +262,7 @@ def test_sigkill_mid_round_loses_nothing_and_resumes(start_server, sqlite_server
                 "decisions_acknowledged": len(game.decisions), "decisions_stored": len(final["decisions"]),
                 "reconnects": sum(t.connects - 1 for t in tablets), "timer_checks": timer_checks})
     finally:
-        for tablet in tablets:
-            tablet.client.disconnect()
+        disconnect_all(tablet.client for tablet in tablets)
 
 
 def record(value: dict) -> None:

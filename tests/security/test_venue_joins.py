@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from tests.security.test_server import client, create_room
+from tests.server.conftest import disconnect_all
 
 pytestmark = pytest.mark.server
 VENUE = "203.0.113.50"  # every tablet of the venue, and the guesser, behind this one NAT address
@@ -35,5 +36,4 @@ def test_one_guesser_is_stopped_and_sixty_tablets_behind_the_same_address_all_jo
         reply = tablet.call("take_seat", {"code": code, "name": f"Tablet {i}", "role": "HR"}, timeout=10)
         assert reply["ok"], (i, reply)
         tablets.append(tablet)
-    for c in (guesser, *tablets):
-        c.disconnect()
+    disconnect_all((guesser, *tablets))
