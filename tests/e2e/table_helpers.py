@@ -1,46 +1,23 @@
-"""Shared steps of the table-play browser tests (issue 16): a server, signed-in laptop, rooms, tablets."""
+"""Shared steps of the table-play browser tests (issue 16): signed-in laptop, rooms, tablets. The server is
+tests/e2e/conftest.py's module server."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS
-from tests.server.conftest import Server, base_env, run_cli
+from tests.e2e.conftest import ARTIFACTS, PASSWORD
 
-PASSWORD = "een-lang-wachtwoord"
 IPAD = {"width": 810, "height": 1080}
 LAPTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, sqlite_template):
-    """One server for the module, on a fresh SQLite copy, with one facilitator account."""
-    folder = tmp_path_factory.mktemp("table-play")
-    shutil.copy(sqlite_template, folder / "game.db")
-    env = base_env(f"sqlite:///{folder / 'game.db'}")
-    env["PRESENCE_SETTLE_SECONDS"] = "0"  # presence counts for the reveal at once (production: 15 s after a start)
-    assert run_cli({**env, "INZETSPEL_PASSWORD": PASSWORD}, "users", "create", "begeleider").returncode == 0
-    srv = Server(env, "gevent", folder).start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
-def contexts(browser):
-    """A page in its own browser context (its own localStorage: its own tablet)."""
-    made = []
-
-    def _new(viewport: dict = IPAD):  # noqa: ANN202
-        context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True, locale="nl-NL")
-        made.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in made:
-        context.close()
+def contexts(tablet):
+    """contexts(viewport) -> a page in its own browser context (its own localStorage: its own tablet), an
+    iPad's size unless told."""
+    return lambda viewport=IPAD: tablet(viewport)
 
 
 def shot(page, name: str, full_page: bool = False) -> None:

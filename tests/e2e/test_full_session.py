@@ -8,56 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import AxeLog, small_targets
-from tests.e2e.conftest import ARTIFACTS, TABLET
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, TABLET
 from tests.e2e.conftest import shot as full_page_shot
-from tests.server.conftest import Server, base_env, run_cli
+from tests.server.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "een-lang-wachtwoord"
 LAPTOP = {"width": 1280, "height": 800}
 PROJECTOR = {"width": 1920, "height": 1080}
 PLAYERS = (("Anna", "HR"), ("Bas", "Leidinggevende"), ("Cem", "MT-lid"), ("Dewi", "Medewerker"))
 VIEWPORTS = {"tablet-portrait": TABLET, "tablet-landscape": {"width": 1024, "height": 768},
              "tablet-810": {"width": 810, "height": 1080}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, sqlite_template):
-    """One server for the module, on a fresh SQLite copy, with one facilitator account."""
-    folder = tmp_path_factory.mktemp("full-session")
-    shutil.copy(sqlite_template, folder / "game.db")
-    env = base_env(f"sqlite:///{folder / 'game.db'}")
-    env["PRESENCE_SETTLE_SECONDS"] = "0"  # presence counts for the reveal at once (production: 15 s after a start)
-    assert run_cli({**env, "INZETSPEL_PASSWORD": PASSWORD}, "users", "create", "begeleider").returncode == 0
-    srv = Server(env, "gevent", folder).start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def contexts(browser):
-    """New pages in their own browser contexts; `contexts.blocked` collects what the page's
-    Content-Security-Policy refused (an inline style or script would silently not work)."""
-    made = []
-
-    def _new(viewport: dict):  # noqa: ANN202
-        context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True, locale="nl-NL")
-        made.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: _new.blocked.append(f"{page.url}: {msg.text}")
-                if msg.type == "error" and "Content Security Policy" in msg.text else None)
-        return page
-
-    _new.blocked = []
-    yield _new
-    for context in made:
-        context.close()
 
 
 def shot(page, name: str) -> None:
@@ -127,9 +92,9 @@ def everyone_sees(pages, phase: str) -> None:
         expect(page.locator(".phase-pill")).to_have_class(re.compile(rf"\bphase-{phase}\b"), timeout=15000)
 
 
-def test_a_full_session_on_four_tablets_is_accessible_and_loses_no_vote(server, contexts):
+def test_a_full_session_on_four_tablets_is_accessible_and_loses_no_vote(server, tablet):
     axe = AxeLog()
-    laptop = contexts(LAPTOP)
+    laptop = tablet(LAPTOP)
     sign_in(laptop, server.url, axe)
     axe.check(laptop, "rooms (new session form)")
     laptop.locator("#deck").select_option("dilemmas-korte-termijn")
@@ -142,14 +107,14 @@ def test_a_full_session_on_four_tablets_is_accessible_and_loses_no_vote(server, 
     expect(laptop.locator("#teams .team-card")).to_have_count(1)
     axe.check(laptop, "dashboard (empty)")
 
-    screen = contexts(PROJECTOR)
+    screen = tablet(PROJECTOR)
     screen.goto(server.url + laptop.locator("#screen-link").get_attribute("href"))
     expect(screen.get_by_test_id("join-qr")).to_be_visible()
     axe.check(screen, "big screen (join)")
 
     tablets = []
     for i, (name, role) in enumerate(PLAYERS):
-        page = contexts(TABLET)
+        page = tablet(TABLET)
         join(page, server.url, code, name, role, axe if i == 0 else None)
         tablets.append(page)
     anna, bas, cem, dewi = tablets
@@ -316,24 +281,24 @@ def test_a_full_session_on_four_tablets_is_accessible_and_loses_no_vote(server, 
     laptop.locator("main form:not(.inline) .button").first.click()
     share_link = laptop.get_by_test_id("share-link").input_value()
     axe.check(laptop, "report sharing (a new link)")
-    mt = contexts(LAPTOP)
+    mt = tablet(LAPTOP)
     mt.goto(share_link)
     expect(mt.locator("h1")).to_be_visible()
     axe.check(mt, "shared report (the MT's link)")
 
     assert len(axe.checked) >= 25
     axe.assert_clean()
-    assert contexts.blocked == [], "the Content-Security-Policy blocked something on these pages"
+    assert tablet.blocked == [], "the Content-Security-Policy blocked something on these pages"
 
 
-def test_the_player_page_js_and_css_stay_within_budget_and_are_cached_for_good(server, contexts):
+def test_the_player_page_js_and_css_stay_within_budget_and_are_cached_for_good(server, tablet):
     """The 150 KB budget of compressed JS+CSS (issue 6), measured as the browser received it; a
     second visit downloads no JS or CSS at all (hashed URLs, cached for a year)."""
     from benchmarks.page_weight import BUDGET_KB, measure
 
     created = run_cli(server.env, "rooms", "create", "--deck", "talent-en-passie", "--teams", "1")
     code = created.stdout.strip().splitlines()[-1].replace("-", "")
-    page = contexts(TABLET)
+    page = tablet(TABLET)
     cold = measure(page, f"{server.url}/r/{code}")
     assets = [f for f in cold["files"] if f["url"].split("?")[0].endswith((".js", ".css"))]
     assert all("?v=" in f["url"] for f in assets), "every script and stylesheet has a content-hashed URL"

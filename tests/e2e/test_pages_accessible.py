@@ -6,47 +6,30 @@ One server for the module; the set-up test runs first because it needs an instal
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import AxeLog, small_targets
+from tests.e2e.conftest import PASSWORD, TABLET, sqlite_server
 from tests.server.conftest import Server, base_env, run_cli, summary_of  # noqa: F401
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "een-lang-wachtwoord"
 LAPTOP = {"width": 1280, "height": 800}
-TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, sqlite_template):
-    folder = tmp_path_factory.mktemp("pages")
-    shutil.copy(sqlite_template, folder / "game.db")
-    srv = Server(base_env(f"sqlite:///{folder / 'game.db'}"), "gevent", folder).start()
+    """An install without accounts: the set-up test runs first."""
+    srv = sqlite_server(tmp_path_factory.mktemp("pages"), sqlite_template, facilitator=False)
     yield srv
     srv.stop()
 
 
-@pytest.fixture
-def page_at(browser):
-    made = []
-
-    def _new(viewport: dict):  # noqa: ANN202
-        context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True, locale="nl-NL")
-        made.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in made:
-        context.close()
-
-
-def test_first_run_login_and_account_pages_are_accessible(server, page_at):
+def test_first_run_login_and_account_pages_are_accessible(server, tablet):
     axe = AxeLog()
-    page = page_at(LAPTOP)
+    page = tablet(LAPTOP)
     page.goto(server.url)
     expect(page).to_have_url(re.compile(r"/setup$"))
     axe.check(page, "setup")
@@ -91,13 +74,13 @@ def test_first_run_login_and_account_pages_are_accessible(server, page_at):
     axe.assert_clean()
 
 
-def test_the_code_form_and_join_form_work_on_a_phone_and_by_keyboard(server, page_at):
+def test_the_code_form_and_join_form_work_on_a_phone_and_by_keyboard(server, tablet):
     assert run_cli({**server.env, "INZETSPEL_PASSWORD": PASSWORD}, "users", "create", "tweede").returncode in (0, 1)
     created = run_cli(server.env, "rooms", "create", "--deck", "talent-en-passie", "--teams", "2", "--cards", "2")
     assert created.returncode == 0, created.stderr
     code = created.stdout.strip().splitlines()[-1]
     axe = AxeLog()
-    phone = page_at(PHONE)
+    phone = tablet(PHONE)
     phone.goto(server.url)
     phone.locator("#code").fill("nonsense")
     phone.locator("#code").press("Enter")
@@ -125,11 +108,11 @@ def test_the_code_form_and_join_form_work_on_a_phone_and_by_keyboard(server, pag
     axe.assert_clean()
 
 
-def test_the_axe_check_itself_catches_violations(page_at):
+def test_the_axe_check_itself_catches_violations(tablet):
     """The harness can fail: a page with known WCAG problems is reported, rule by rule."""
     from tests.e2e.a11y import axe_violations
 
-    page = page_at(TABLET)
+    page = tablet(TABLET)
     page.set_content('<html><body><img src="x.png"><input id="q"><p style="color:#bbb;background:#fff">low contrast</p>'
                      '<button style="width:20px;height:20px"></button></body></html>')
     found = " ".join(axe_violations(page))
@@ -138,7 +121,7 @@ def test_the_axe_check_itself_catches_violations(page_at):
     assert len(small_targets(page, "body")) == 2  # the 20x20 button and the 21 px high input
 
 
-def test_plenary_play_on_the_big_screen_and_dashboard_is_accessible(server, page_at):
+def test_plenary_play_on_the_big_screen_and_dashboard_is_accessible(server, tablet):
     """Plenary pacing: the facilitator steps every table; the projector shows where the tables differ."""
     from game.rules.codes import screen_token
 
@@ -148,17 +131,17 @@ def test_plenary_play_on_the_big_screen_and_dashboard_is_accessible(server, page
     assert created.returncode == 0, created.stderr
     code = created.stdout.strip().splitlines()[-1].replace("-", "")
     axe = AxeLog()
-    laptop = page_at(LAPTOP)
+    laptop = tablet(LAPTOP)
     laptop.goto(f"{server.url}/login")
     laptop.locator("#username").fill("begeleider")
     laptop.locator("#password").fill(PASSWORD)
     laptop.locator("main form .button.primary").click()
     laptop.goto(f"{server.url}/rooms/{code}")
-    screen = page_at({"width": 1920, "height": 1080})
+    screen = tablet({"width": 1920, "height": 1080})
     screen.goto(f"{server.url}/screen/{code}/{screen_token(server.env['SECRET_KEY'], code)}")
     tablets = []
     for team, (name, role) in enumerate((("Ilse", "HR"), ("Ruud", "Leidinggevende")), start=1):
-        page = page_at(TABLET)
+        page = tablet(TABLET)
         page.goto(f"{server.url}/r/{code}")
         page.locator("#name").fill(name)
         page.locator(f'input[name="role"][value="{role}"]').check()

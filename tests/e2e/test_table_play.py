@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.a11y import AxeLog, small_targets
 from tests.e2e.table_helpers import (  # noqa: F401  (fixtures)
-    IPAD, LAPTOP, contexts, focused_id, in_view, join, new_room, phase, server, shot, vote,
+    IPAD, LAPTOP, contexts, focused_id, in_view, join, new_room, phase, shot, vote,
 )
 
 pytestmark = pytest.mark.e2e
@@ -132,24 +132,48 @@ def test_a_statement_tie_counts_both_sides_as_the_majority(server, contexts):
     anna, bas = contexts(), contexts()
     join(anna, server.url, code, "Anna")
     join(bas, server.url, code, "Bas")
-    # Card 1 (a dilemma) quickly; card 2 is a statement.
+    # Card 1 (a dilemma) quickly; card 2 is a statement. Each kind's marks, predictions and stances come
+    # from its definition (game/rules/kinds.py via the page config): options A-D, an argument for an option.
     anna.locator('[data-act="draw"]').click()
+    phase(anna, "vote")
+    expect(anna.locator(".card .kind")).to_have_text("Dilemma")
+    expect(anna.locator(".options .num").nth(0)).to_have_text("A")
+    expect(anna.locator(".options .num").nth(1)).to_have_text("B")
+    expect(anna.locator("#predict-2")).to_have_text("B")
     vote(anna, 1)
     vote(bas, 1)
     phase(anna, "discuss")
+    expect(anna.locator("#arg-stance option").nth(0)).to_have_text("Algemeen")
+    expect(anna.locator("#arg-stance option").nth(1)).to_have_text(re.compile(r"^Voor: \S"))
+    argue(anna, "1", "Dit kost het minst.")
+    expect(anna.locator(".arguments .stance")).to_have_text(re.compile(r"^Voor: \S"))
     anna.get_by_role("button", name="Naar het besluit").click()
     anna.locator('.decision-form input[name="position"]').first.check()
     anna.get_by_role("button", name="Besluit vastleggen").click()
     bas.locator('[data-act="draw"]').click()
     phase(anna, "vote")
-    expect(anna.locator(".card")).to_contain_text("Stelling")
+    expect(anna.locator(".card .kind")).to_have_text("Stelling")
+    # A statement: the scale's points 1-5, a prediction names a side, an argument is for or against.
+    expect(anna.locator(".options .num")).to_have_text(["1", "2", "3", "4", "5"])
+    expect(anna.locator(".predict-options .chip")).to_have_text(["Oneens", "Neutraal", "Eens"])
     vote(anna, 1, prediction=1)    # strongly disagrees, predicts "agree"
     vote(bas, 5, prediction=-1)    # strongly agrees, predicts "disagree"
     for page in (anna, bas):
         phase(page, "discuss")
         # One rule for both kinds: 1-1 between the sides makes both the majority, so both predictions are right.
         expect(page.locator(".predictions")).to_have_text("2 van 2 voorspelden de meerderheid goed.")
+    expect(anna.locator("#arg-stance option")).to_have_text(["Algemeen", "Voor de stelling", "Tegen de stelling"])
+    argue(anna, "against", "Twee keer per jaar is te vaak.")
+    expect(anna.locator(".arguments .stance")).to_have_text("Tegen")
     shot(anna, "table-statement-tie-810")
+
+
+def argue(page, stance: str, text: str) -> None:
+    """Post an argument with a stance from the form's list (its option value)."""
+    page.locator("#arg-stance").select_option(stance)
+    page.locator("#arg-text").fill(text)
+    page.locator('[data-form="argument"] button').click()
+    expect(page.locator(".arguments li")).to_contain_text([text])
 
 
 def test_an_english_room_plays_the_ballot_in_english(server, contexts):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.a11y import AxeLog, small_targets
 from tests.e2e.table_helpers import (  # noqa: F401  (fixtures)
-    LAPTOP, contexts, join, new_room, phase, server, shot, vote,
+    LAPTOP, contexts, join, new_room, phase, shot, vote,
 )
 
 pytestmark = pytest.mark.e2e
