@@ -11,7 +11,7 @@ from game import config as settings
 from game import heap
 from game import i18n
 from game import security
-from game.web import assets
+from game.web import assets, card_kinds
 from game.extensions import csrf, socketio
 from game.play.library import sync_bundled_decks
 from game.rules.phases import Phase
@@ -175,3 +175,5 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_globals(app: Flask) -> None:
     # One source for constants shared with the JavaScript: the phases come from the rules.
     app.jinja_env.globals["PHASES"] = {p.name: p.value for p in Phase}
+    # ... and so do the card kinds (their words in the request's language).
+    card_kinds.register(app)

@@ -13,7 +13,7 @@ from game.report.groups import expected_text, lean_text
 from game.report.note import moves_text
 from game.report.sections import sections_of
 from game.report.text import long_date, strings
-from game.rules.kinds import kind_of
+from game.rules.kinds import SIDES, kind_of
 
 CSS_FILES = ("css/report.css", "css/report-print.css")
 SORT_KEYS = ("due", "owner", "team", "card", "what")
@@ -83,6 +83,8 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
         "lean": lambda card, group: lean_text(group, t, _scale(card)),
         "expected": lambda card, group: expected_text(group, _scale(card)),
         "css": _css(), "num": num, "pct": percent, "letters": charts.LETTERS,
+        # An option by its letter, a side of a statement's scale by its name (the kind's definition decides).
+        "camp_mark": lambda kind, camp: kind_of(kind).camp_mark(camp, {s: t[f"side_{s}"] for s in SIDES}),
         "date": lambda value: long_date(value, language),
         # The PDF gets the charts as HTML boxes (charts.py: WeasyPrint draws SVG text letter by letter).
         "chart": (lambda card: charts.print_distribution(card, t)) if for_pdf else (lambda card: charts.distribution(card, t)),

@@ -17,6 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from game.decks import DeckSchema, duplicate_ids
 from game.deck_io import MAX_PROMPTS
 from game.rules.cards import MAX_OPTIONS
+from game.rules.kinds import NAMES as KIND_NAMES
+from game.rules.kinds import takes_options
 from game.web.deck_text import problem_text
 
 LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
@@ -26,7 +28,7 @@ class CardForm(Form):
     """One card (a sub-form: the CSRF token belongs to the deck form)."""
 
     id = StringField()
-    kind = RadioField(choices=[SelectChoice("dilemma"), SelectChoice("statement")], validate_choice=False)
+    kind = RadioField(choices=[SelectChoice(name) for name in KIND_NAMES], validate_choice=False)
     title = StringField()
     text = TextAreaField()
     options = FieldList(StringField(), min_entries=MAX_OPTIONS, max_entries=MAX_OPTIONS)
@@ -85,7 +87,7 @@ def parse(form: DeckForm, slug: str) -> Parsed:
         card = {"id": (sub.id.data or "").strip(), "kind": sub.kind.data or "", "title": sub.title.data or "",
                 "text": sub.text.data or "", "options": [], "prompts": [], "themes": tags(sub.themes.data)}
         for name in ("options", "prompts"):
-            if name == "options" and card["kind"] == "statement":
+            if name == "options" and not takes_options(card["kind"]):
                 continue
             for item in getattr(sub, name).entries:
                 if (item.data or "").strip():

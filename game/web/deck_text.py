@@ -32,8 +32,6 @@ MESSAGES: dict[str, str] = {
     "card_id": N_("Card code"),
     "card_id_hint": N_("Results refer to this code; do not change it once the deck has been played."),
     "kind": N_("Kind of card"),
-    "dilemma": N_("Dilemma"),
-    "statement": N_("Statement"),
     "card_title": N_("Headline"),
     "text": N_("Situation and question"),
     "text_statement": N_("The statement"),

@@ -15,6 +15,7 @@ from game.play import library, submissions
 from game.rules.cards import SCALE_LABELS
 from game.rules.codes import display_join_code
 from game.rules.errors import RuleViolation
+from game.rules.kinds import takes_options
 from game.web.auth import login_required
 from game.web.deck_forms import CardForm, tags
 from game.web.deck_text import problem_text, text_for
@@ -59,7 +60,7 @@ def card_data(card: CardForm) -> dict:
     """The posted card as deck data, like the editor's `parse`: blank options and prompts left out."""
     kind = card.kind.data or ""
     return {"id": (card.id.data or "").strip(), "kind": kind, "title": card.title.data or "", "text": card.text.data or "",
-            "options": [] if kind == "statement" else [o.data for o in card.options.entries if (o.data or "").strip()],
+            "options": [] if not takes_options(kind) else [o.data for o in card.options.entries if (o.data or "").strip()],
             "prompts": [p.data for p in card.prompts.entries if (p.data or "").strip()], "themes": tags(card.themes.data)}
 
 

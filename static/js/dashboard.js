@@ -5,6 +5,7 @@
   const CFG = JSON.parse(document.getElementById("inzet-config").textContent);
   const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;  // texts from the gettext catalogues (i18n.js)
   const PH = CFG.phases;
+  const KINDS = window.inzetKinds.create(CFG.kinds);  // what differs between card kinds (kinds.js)
   const LABEL = { [PH.DRAW]: _("Draw a card"), [PH.VOTE]: _("Voting"), [PH.DISCUSS]: _("Discussing"), [PH.REVOTE]: _("Second vote"),
     [PH.DECIDE]: _("Deciding"), [PH.FINISHED]: _("Done") };
   // Alerts arrive as a kind with numbers (game/rules/alerts.py) and are worded here, in the page's language.
@@ -123,7 +124,7 @@
     if (t.withheld) return `<p class="muted figures" data-testid="figures-${t.team.id}">${seated < min ? _("Votes of this table are not shown here: fewer than %(n)s players.", { n: min }) : _("Votes of this table are not shown here: with the room's result they would give away a smaller table's votes.")}</p>`;
     const dist = t.distribution2 || t.distribution;
     if (!dist || !t.card) return "";
-    const mark = (v) => (t.card.kind === "dilemma" ? String.fromCharCode(64 + v) : String(v));
+    const mark = (v) => KINDS.mark(t.card, v);
     const unanimous = t.distribution2 ? t.distribution2_unanimous : t.distribution_unanimous;
     const text = unanimous ? _("everyone agreed: %(choice)s", { choice: mark(dist.find((d) => d.count).value) })
       : dist.map((d) => `${mark(d.value)} ${d.count}`).join(" · ");

@@ -7,6 +7,7 @@
   if (!form) return;
   const cfg = JSON.parse(document.getElementById("deck-editor-config").textContent);
   const t = cfg.t;
+  const KINDS = window.inzetKinds.create(cfg.kinds);  // what differs between card kinds (kinds.js)
   const list = document.getElementById("card-list");
   const forms = document.getElementById("card-forms");
   const preview = document.getElementById("preview");
@@ -24,7 +25,7 @@
   form.classList.add("js");
   const cardOf = (uid) => forms.querySelector(`.card-form[data-uid="${uid}"]`);
   const itemOf = (uid) => list.querySelector(`.card-item[data-uid="${uid}"]`);
-  const kindOf = (card) => { const r = card.querySelector("input[data-kind]:checked"); return r ? r.value : "dilemma"; };
+  const kindOf = (card) => { const r = card.querySelector("input[data-kind]:checked"); return r ? r.value : KINDS.names()[0]; };
 
   function setDirty() {
     dirty = true;
@@ -59,13 +60,12 @@
     const li = itemOf(card.dataset.uid);
     const title = card.querySelector("[data-field=title]").value.trim();
     const kind = kindOf(card);
-    card.classList.toggle("kind-dilemma", kind === "dilemma");
-    card.classList.toggle("kind-statement", kind === "statement");
+    KINDS.names().forEach((name) => card.classList.toggle(`kind-${name}`, name === kind));  // shows the kind's fields
     card.querySelector(".card-legend-title").textContent = title;
     li.querySelector(".item-title").textContent = title || t.empty_title;
     const dot = li.querySelector(".kind-dot");
     dot.className = `kind-dot kind-${kind}`;
-    dot.title = t[kind];
+    dot.title = KINDS.label(kind);
     li.querySelectorAll("[data-move]").forEach((b) => {
       b.setAttribute("aria-label", `${b.dataset.move === "-1" ? t.move_up : t.move_down}: ${title}`);
     });
@@ -91,17 +91,17 @@
     const kind = kindOf(card);
     const language = document.getElementById("deck-language").value;
     const scale = cfg.scale[language] || cfg.scale.nl;
-    const options = kind === "dilemma"
+    const options = KINDS.writtenOptions(kind)
       ? $$("[data-field=option]", card).map((i) => i.value.trim()).filter(Boolean)
       : scale;
     const prompts = $$("[data-field=prompt]", card).map((i) => i.value.trim()).filter(Boolean);
     const deckTitle = document.getElementById("deck-title").value.trim();
     preview.innerHTML = `<div class="game-head"><div><span class="muted">${esc(deckTitle)}</span><h1>Team 1</h1></div>
         <div class="progress"><span class="phase-pill phase-vote">${esc(t.vote_now)}</span></div></div>
-      <article class="card card-${kind}"><span class="kind">${esc(t[kind])}</span>
+      <article class="card card-${kind}"><span class="kind">${esc(KINDS.label(kind))}</span>
         <h2>${esc(val("title") || t.empty_title)}</h2><p class="card-text">${esc(val("text") || t.empty_text)}</p></article>
       <h3>${esc(t.your_vote)}</h3>
-      <div class="options">${options.map((o, i) => `<div class="option"><span class="num">${kind === "dilemma" ? "ABCD"[i] : i + 1}</span><span>${esc(o)}</span></div>`).join("")}</div>
+      <div class="options">${options.map((o, i) => `<div class="option"><span class="num">${esc(KINDS.mark(kind, i + 1))}</span><span>${esc(o)}</span></div>`).join("")}</div>
       <h3>${esc(t.discuss)}</h3><ul class="prompts">${prompts.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`;
   }
 

@@ -15,8 +15,10 @@
   socket.on("state", (data) => { if (data && (data.seat || data.team)) box.hidden = false; });
   socket.on("error", (err) => { if (err && err.code === "seat/unknown") box.hidden = true; });
 
-  const kind = () => form.querySelector('input[name="kind"]:checked').value;
-  form.querySelectorAll('input[name="kind"]').forEach((r) => r.addEventListener("change", () => { options.hidden = kind() === "statement"; }));
+  // The kinds are listed from their definitions (game/rules/kinds.py); each says whether it has written options.
+  const chosen = () => form.querySelector('input[name="kind"]:checked');
+  const writtenOptions = () => chosen().dataset.writtenOptions === "true";
+  form.querySelectorAll('input[name="kind"]').forEach((r) => r.addEventListener("change", () => { options.hidden = !writtenOptions(); }));
 
   function fail(message) { error.textContent = message; error.hidden = false; done.hidden = true; }
 
@@ -24,12 +26,12 @@
     ev.preventDefault();
     error.hidden = true;
     const payload = {
-      title: form.title.value.trim(), text: form.text.value.trim(), kind: kind(),
-      options: kind() === "statement" ? [] : Array.from(form.querySelectorAll('input[name="option"]')).map((i) => i.value.trim()).filter(Boolean),
+      title: form.title.value.trim(), text: form.text.value.trim(), kind: chosen().value,
+      options: !writtenOptions() ? [] : Array.from(form.querySelectorAll('input[name="option"]')).map((i) => i.value.trim()).filter(Boolean),
     };
     if (payload.title.length < 3) { fail(_("Give your dilemma a title (at least 3 characters).")); return; }
     if (payload.text.length < 10) { fail(_("Describe the situation and the question (at least 10 characters).")); return; }
-    if (payload.kind === "dilemma" && payload.options.length < 2) { fail(_("A dilemma has at least two options.")); return; }
+    if (writtenOptions() && payload.options.length < 2) { fail(_("A dilemma has at least two options.")); return; }
     if (!socket.connected) { fail(_("Not sent: there is no connection. Try again when the connection is back.")); return; }
     const button = form.querySelector("button");
     button.disabled = true;
@@ -37,7 +39,7 @@
       button.disabled = false;
       if (timeout) { fail(_("Not sent: no answer from the server. Please try again.")); return; }
       if (!reply || !reply.ok) { fail(reply ? reply.error.message : _("Not sent.")); return; }
-      form.reset(); options.hidden = false;
+      form.reset(); options.hidden = !writtenOptions();
       done.textContent = _("Thank you! “%(title)s” has been sent; the facilitator will look at it.", { title: reply.submission.title });
       done.hidden = false;
     });

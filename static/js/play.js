@@ -5,6 +5,7 @@
   const CFG = JSON.parse(document.getElementById("inzet-config").textContent);
   const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;  // texts from the gettext catalogues (i18n.js)
   const PH = CFG.phases;
+  const KINDS = window.inzetKinds.create(CFG.kinds);  // what differs between card kinds (kinds.js)
   const TOKEN_KEY = "inzetspel.seat." + CFG.code;
   const PHASE_LABEL = {
     [PH.DRAW]: _("Draw a card"), [PH.VOTE]: _("Vote now"), [PH.DISCUSS]: _("Discuss"), [PH.REVOTE]: _("Vote again"),
@@ -157,7 +158,7 @@
   /* ---------- the phase renderers in their own modules (play_ballot.js, play_decide.js) ---------- */
   const saveDrafts = () => { if (team) DRAFTS.save(team.round, { argument: draft.argument, stance: draft.stance, decision: decision }); };
   const ctx = {
-    phases: PH, team: () => team, seat: () => seat, myTurn: () => myTurn(), playerName: (id) => playerName(id),
+    phases: PH, kinds: KINDS, team: () => team, seat: () => seat, myTurn: () => myTurn(), playerName: (id) => playerName(id),
     queuedVote: () => queuedVote(), sendVote: (payload) => sendVote(payload), send: (...args) => send(...args), render: () => render(),
     setSeat: (changes) => { seat = Object.assign({}, seat, changes); render(); },
     focusAfter: (id) => { focusNext = id; },
@@ -225,7 +226,7 @@
 
   function cardHtml() {
     const c = team.card;
-    return `<article class="card card-${c.kind}"><span class="kind">${c.kind === "dilemma" ? _("Dilemma") : _("Statement")}</span>
+    return `<article class="card card-${c.kind}"><span class="kind">${esc(KINDS.label(c))}</span>
       <h2 lang="${esc(team.room.language)}">${esc(c.title)}</h2><p class="card-text" lang="${esc(team.room.language)}">${esc(c.text)}</p></article>`;
   }
 

@@ -5,12 +5,11 @@
   "use strict";
   const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;
   const K = window.inzetKit, esc = K.esc;
-  const SIDES = [{ value: -1, label: _("Disagree") }, { value: 0, label: _("Neutral") }, { value: 1, label: _("Agree") }];
   let picked = null;      // {round, phase, choice}: chosen, not yet sent (the prediction comes with it)
   let closeArmed = null;  // "round/phase" once the turn player was warned about an offline tablet
 
   function create(ctx) {
-    const PH = ctx.phases;
+    const PH = ctx.phases, KINDS = ctx.kinds;
     const pickedNow = (team) => (picked && picked.round === team.round && picked.phase === team.phase ? picked.choice : null);
     const predicting = (team) => team.phase === PH.VOTE && team.settings.predictions;
 
@@ -34,9 +33,9 @@
       let html = `<h3 id="vote-label" aria-live="polite">${heading}</h3>
         <div class="options" role="radiogroup" aria-labelledby="vote-label" lang="${esc(team.room.language)}">${team.card.choices.map((c) =>
           `<button id="vote-${c.value}" class="option${shown === c.value ? " selected" : ""}" role="radio" aria-checked="${shown === c.value}" data-vote="${c.value}" ${open ? "" : "disabled"}>
-            <span class="num">${team.card.kind === "dilemma" ? K.letter(c.value) : c.value}</span><span>${esc(c.label)}</span></button>`).join("")}</div>`;
+            <span class="num">${esc(KINDS.mark(team.card, c.value))}</span><span>${esc(c.label)}</span></button>`).join("")}</div>`;
       if (!second && team.settings.predictions) {
-        const opts = team.card.kind === "dilemma" ? team.card.choices.map((c) => ({ value: c.value, label: K.letter(c.value) })) : SIDES;
+        const opts = KINDS.predictions(team.card);
         const ready = shown != null;
         html += `<div class="predict${pick != null && sent == null ? " waiting" : ""}" id="predict"><h3 id="predict-label">${_("And what do you think the majority of your team will choose?")}</h3>
           <div class="predict-options" role="radiogroup" aria-labelledby="predict-label">${opts.map((o) =>

@@ -7,8 +7,9 @@
 
   function create(ctx) {
     let team = null, seat = null;  // read from ctx at each render and bind: the views are replaced, never changed
+    const KINDS = ctx.kinds;  // the card kinds' definitions (kinds.js)
     const choiceLabel = (v) => { const c = team.card && team.card.choices.find((x) => x.value === v); return c ? c.label : ""; };
-    const stanceLabel = (s) => s === "for" ? _("For") : s === "against" ? _("Against") : s == null ? _("General") : _("Option %(option)s", { option: s });
+    const stanceLabel = (s) => s == null ? _("General") : KINDS.stanceLabel(team.card, s) || _("Option %(option)s", { option: s });
     const fresh = () => { team = ctx.team(); seat = ctx.seat(); };
 
     function distributionTable(dist, caption) {
@@ -42,9 +43,7 @@
     }
 
     function stanceOptions() {
-      const opts = team.card.kind === "dilemma"
-        ? team.card.choices.map((c) => [String(c.value), _("For: %(option)s", { option: c.label })])
-        : [["for", _("For the statement")], ["against", _("Against the statement")]];
+      const opts = KINDS.stances(team.card).map((s) => [s.value, s.label]);
       return [["", _("General")]].concat(opts).map(([v, l]) => `<option value="${esc(v)}" ${ctx.draft().stance === v ? "selected" : ""}>${esc(l)}</option>`).join("");
     }
 
@@ -62,7 +61,7 @@
       fresh();
       if (!team.arguments.length) return `<h3>${_("Arguments")}</h3><p class="muted">${_("No arguments yet.")}</p>`;
       return `<h3>${_("Arguments (%(n)s)", { n: team.arguments.length })}</h3><ul class="arguments">${team.arguments.map((a) => `<li>
-        <span class="stance">${esc(a.stance != null && team.card.kind === "dilemma" ? _("For: %(option)s", { option: choiceLabel(a.stance) }) : stanceLabel(a.stance))}</span>
+        <span class="stance">${esc(stanceLabel(a.stance))}</span>
         ${esc(a.text)}${seat.my_argument_ids.includes(a.id) ? ` <span class="muted">${_("(you)")}</span>` : ""}
         <span class="helpful">${a.helpful ? _("%(n)s× helpful", { n: a.helpful }) : ""}
         ${!seat.my_argument_ids.includes(a.id) && !seat.observer && team.room_open ? `<button class="chip small${seat.helpful_given.includes(a.id) ? " selected" : ""}" data-helpful="${a.id}"

@@ -3,7 +3,6 @@
   "use strict";
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const $ = (sel) => document.querySelector(sel);
-  const letter = (v) => String.fromCharCode(64 + v);  // a dilemma's options are A, B, C, D
 
   // Typed text (argument, rationale, action) survives a reload or a sleeping tablet: it is kept in
   // localStorage per card and cleared once sent, or when the next card comes.
@@ -19,5 +18,5 @@
     };
   }
 
-  window.inzetKit = { esc: esc, $: $, letter: letter, drafts: drafts };
+  window.inzetKit = { esc: esc, $: $, drafts: drafts };
 })();

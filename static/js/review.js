@@ -5,9 +5,10 @@
   const form = document.getElementById("review-form");
   if (!form) return;
   const card = form.querySelector(".card-form");
-  form.querySelectorAll("[data-kind]").forEach((radio) => radio.addEventListener("change", () => {
-    card.classList.toggle("kind-dilemma", radio.value === "dilemma");
-    card.classList.toggle("kind-statement", radio.value === "statement");
+  // The radios list the kinds (from their definitions); the card form shows the chosen kind's fields.
+  const radios = Array.from(form.querySelectorAll("[data-kind]"));
+  radios.forEach((radio) => radio.addEventListener("change", () => {
+    radios.forEach((r) => card.classList.toggle(`kind-${r.value}`, r.checked));
   }));
   const target = form.querySelector("[data-target]");
   const fields = form.querySelector("[data-new-deck]");

@@ -7,6 +7,7 @@
   "use strict";
   const CFG = JSON.parse(document.getElementById("inzet-config").textContent);
   const PH = CFG.phases;
+  const KINDS = window.inzetKinds.create(CFG.kinds);  // what differs between card kinds (kinds.js)
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const _ = window.i18n.gettext, ngettext = window.i18n.ngettext;  // texts from the gettext catalogues (i18n.js)
   const LABEL = { [PH.DRAW]: _("Next card"), [PH.VOTE]: _("Voting"), [PH.DISCUSS]: _("Discussing"), [PH.REVOTE]: _("Second vote"),
@@ -34,7 +35,7 @@
 
   // A deck's themes are slugs ("regionale-mobiliteit"): shown as words ("Regionale mobiliteit").
   const themeTitle = (slug) => { const words = String(slug).replace(/[-_]+/g, " ").trim(); return words.charAt(0).toUpperCase() + words.slice(1); };
-  const mark = (card, value) => (card.kind === "dilemma" ? String.fromCharCode(64 + value) : String(value));
+  const mark = KINDS.mark;
   const label = (card, value) => { const c = card.choices.find((x) => x.value === value); return c ? c.label : ""; };
 
   function render() {
@@ -66,7 +67,7 @@
 
   function cardBlock(card, round, total, compact) {
     // Compact (title only) once the result and the prompt need the room: everyone has read the card by then.
-    return `<article class="card card-${card.kind}${compact ? " compact" : ""}" data-testid="screen-card"><span class="kind">${card.kind === "dilemma" ? _("Dilemma") : _("Statement")} · ${_("card %(n)s of %(total)s", { n: round, total: total })}</span>
+    return `<article class="card card-${card.kind}${compact ? " compact" : ""}" data-testid="screen-card"><span class="kind">${esc(KINDS.label(card))} · ${_("card %(n)s of %(total)s", { n: round, total: total })}</span>
       <h2 lang="${esc(S.room.language)}">${esc(card.title)}</h2><p class="card-text" lang="${esc(S.room.language)}">${esc(card.text)}</p></article>`;
   }
 

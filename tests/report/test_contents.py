@@ -50,7 +50,12 @@ def test_perceptions_count_right_predictions_per_role_and_list_the_cards_where_e
         assert row["listed"] and row["expected_top"] == row["actual_top"]
     html = render_html(report)
     assert 'id="perceptions"' in html and "Goed voorspeld, per rol" in html and 'data-testid="perceptions-note"' not in html
-    assert "Leidinggevende" in html.split('id="perceptions"')[1].split("</section>")[0]
+    section = html.split('id="perceptions"')[1].split("</section>")[0]
+    assert "Leidinggevende" in section
+    # A camp is shown as its kind's definition marks it: an option's letter, a side of the scale by name.
+    for row in p["cards"]:
+        top = "A" if row["kind"] == "dilemma" else "oneens"
+        assert f"<strong>{top} 80%</strong>" in section and f"<strong>{top} 53%</strong>" in section, row["kind"]
 
 
 def test_perceptions_hide_roles_below_the_minimum_group_size(db, facilitator_id):
