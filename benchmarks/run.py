@@ -64,7 +64,7 @@ ROOM_OPTIONS: list[str] = []
 PER_ADDRESS_LIMITS = {"HANDSHAKES_PER_SECOND": "100000", "HANDSHAKE_BURST": "100000",
                       "EVENTS_PER_SECOND_PER_ADDRESS": "100000", "EVENTS_BURST_PER_ADDRESS": "100000"}
 KINDS = ("app", "bare", "bare-voted")
-VOTED_TICK = 0.05  # the game's VOTED_COALESCE_SECONDS (game/live/events.py): the fair floor ticks alike
+VOTED_TICK = 0.05  # the game's VOTED_COALESCE_SECONDS (game/live/broadcast.py): the fair floor ticks alike
 
 
 def log(message: str) -> None:

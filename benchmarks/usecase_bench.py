@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     import game
     from game.app import create_app
     from game.play import rooms, turns
+    from game.play.events import VoteCast
     from game.rules.views import team_view  # noqa: F401  (imported for parity with the handlers)
 
     tmp = tempfile.mkdtemp(prefix="usecase-bench-")
@@ -61,8 +62,9 @@ def main(argv: list[str] | None = None) -> None:
         outcome = fn(*a, **kw)
         for view in outcome.team_views.values():
             json.dumps({"team": view}, separators=(",", ":"))  # what a broadcast encodes once
-        for _code, voted in getattr(outcome, "votes_cast", {}).values():  # a vote short of the ballot
-            json.dumps(voted, separators=(",", ":"))
+        for event in outcome.events:  # a vote short of the ballot: who has voted
+            if isinstance(event, VoteCast):
+                json.dumps(event.view, separators=(",", ":"))
         cpu[kind] += time.process_time() - c0
         counts[kind] += 1
         return outcome

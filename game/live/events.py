@@ -1,29 +1,27 @@
 """Socket.IO handlers: validate the payload, resolve the seat, call one use case, publish after commit.
 
 Every handler answers its sender through the ack ({"ok": true, ...} or {"ok": false, "error": ...});
-a refusal is also emitted as an `error` event. Broadcasts go out only after the use case committed.
+a refusal is also emitted as an `error` event. What the use case says happened (its events) goes out
+only after it committed, through game/live/broadcast.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import logging
-import threading
 from collections.abc import Callable
 
-from flask import current_app, has_app_context, request, session
+from flask import request, session
 from flask_babel import gettext
 from flask_socketio import emit, join_room
 from pydantic import BaseModel, ValidationError
-from socketio import PubSubManager
 
 from game.extensions import get_db, socketio
 from game.live import limits, schemas
-from game.live.coalesce import Coalescer
+from game.live.broadcast import facilitator_channel, publish, screen_channel, team_channel, watch_channel
 from game.live.presence import Connection, presence
 from game.play import accounts, facilitation, live_views, rooms, submissions, turns
 from game.play.common import Outcome, PoolTimeout, busy, lost_race
-from game.store.db import Database
 from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
 from game.rules.turns import Action
@@ -31,109 +29,6 @@ from game.rules.turns import Action
 log = logging.getLogger(__name__)
 Handler = Callable[[Connection, BaseModel], "Outcome | dict"]
 FACILITATOR_EVENTS: set[str] = set()  # every event only a signed-in facilitator may send (tests check each one)
-
-
-def team_channel(team_id: int) -> str:
-    return f"team:{team_id}"
-
-
-def watch_channel(code: str) -> str:
-    return f"watch:{code}"
-
-
-def screen_channel(code: str) -> str:
-    """The room's big screens: their own view (no names, no roles, gated figures), never a team view."""
-    return f"screen:{code}"
-
-
-def facilitator_channel(code: str) -> str:
-    """The room's dashboards only (not the big screen): comfort flags and new submissions."""
-    return f"facilitate:{code}"
-
-
-def _nobody_in(channel: str) -> bool:
-    """No client of this process is in `channel`, and no other process can have one (no message
-    queue). An emit encodes its payload even for an empty room: a vote's view twice (docs/benchmarks.md)."""
-    manager = socketio.server.manager
-    return not isinstance(manager, PubSubManager) and not manager.rooms.get("/", {}).get(channel)
-
-
-def publish(outcome: Outcome, db: Database | None = None) -> None:
-    """Send each changed team's view to its players; the room's dashboards get it through the privacy
-    gate (game/rules/live_figures.py) and its big screens their own view (game/rules/screen_view.py)."""
-    by_room: dict[str, list[dict]] = {}
-    for team_id, view in outcome.team_views.items():
-        _voted.settle(team_id, view.get("version", 0))  # the state carries who has voted: no `voted` after it
-        socketio.emit("state", {"team": view}, to=team_channel(team_id))
-        by_room.setdefault(view["room"]["code"], []).append(view)
-    for code, views in by_room.items():
-        if not _nobody_in(watch_channel(code)):
-            for gated in live_views.watch_views(db or get_db(), code, views):
-                socketio.emit("team_progress", gated, to=watch_channel(code))
-        if not _nobody_in(screen_channel(code)):
-            _screen_soon(db or get_db(), code)
-    for team_id, code_voted in outcome.votes_cast.items():
-        _voted.offer(team_id, code_voted, _voted_seconds())
-    for code, event, payload in outcome.notices:
-        if event == "comfort":
-            payload = live_views.comfort_notice(db or get_db(), code, payload)
-        socketio.emit(event, payload, to=facilitator_channel(code))
-    # A moved or removed seat reconnects, so its tablet joins the right team (on whichever process).
-    for player_id in set(outcome.moved_players) | outcome.removed_players:
-        socketio.emit("seat_changed", {"player_id": player_id}, to=[team_channel(t) for t in outcome.team_views])
-
-
-SCREEN_COALESCE_SECONDS = 0.3  # a burst of changes (a plenary step moves every table) makes one big-screen update
-_screens_due: set[str] = set()
-_screens_lock = threading.Lock()
-
-
-def _screen_soon(db: Database, code: str) -> None:
-    """Send the room's big screens their view: it loads the whole room, so changes arriving within
-    SCREEN_COALESCE_SECONDS share one load (at once under TESTING, where tests read what was sent)."""
-    if has_app_context() and current_app.testing:
-        socketio.emit("screen", live_views.screen_state(db, code, presence.online_ids()), to=screen_channel(code))
-        return
-    with _screens_lock:
-        if code in _screens_due:
-            return
-        _screens_due.add(code)
-
-    def send() -> None:
-        socketio.sleep(SCREEN_COALESCE_SECONDS)
-        with _screens_lock:
-            _screens_due.discard(code)
-        try:
-            socketio.emit("screen", live_views.screen_state(db, code, presence.online_ids()), to=screen_channel(code))
-        except Exception:  # the room may be gone; the screen catches up at the next change
-            log.exception("big screen update failed")
-
-    socketio.start_background_task(send)
-
-
-VOTED_COALESCE_SECONDS = 0.05  # a burst of votes in a team: one `voted` per tick (docs/benchmarks.md, issue 18)
-
-
-def _send_voted(team_id: int, code_voted: tuple[str, dict]) -> None:
-    """Who has voted (never what) to the team's tablets and dashboards; a count to its big screens."""
-    code, voted = code_voted
-    socketio.emit("voted", voted, to=team_channel(team_id))
-    if not _nobody_in(watch_channel(code)):
-        socketio.emit("voted", voted, to=watch_channel(code))
-    if not _nobody_in(screen_channel(code)):  # a count, never who
-        socketio.emit("screen_voted", {k: voted[k] for k in ("team_id", "version", "round", "phase", "votes_cast")},
-                      to=screen_channel(code))
-
-
-_voted = Coalescer(_send_voted, version=lambda code_voted: code_voted[1]["version"])
-
-
-def _voted_seconds() -> float:
-    """The tick; 0 (at once) in test apps unless a test sets VOTED_COALESCE_SECONDS: they read what was sent."""
-    if not has_app_context():
-        return VOTED_COALESCE_SECONDS
-    config = current_app.config
-    return float(config.get("VOTED_COALESCE_SECONDS", 0 if config.get("TESTING") else VOTED_COALESCE_SECONDS))
 
 
 def refuse(event: str, violation: RuleViolation) -> dict:
@@ -225,9 +120,9 @@ def on_connect(auth: object = None) -> None:
                                           session_version=version if isinstance(version, int) else -1))
     if seat is not None:
         join_room(team_channel(seat.team_id))
-        state = rooms.seat_state(get_db(), seat, presence.online_ids())
-        emit("state", state)
-        publish(Outcome(team_views={seat.team_id: state["team"]}))
+        outcome = rooms.presence_changed(get_db(), seat, presence.online_ids())
+        emit("state", {"team": outcome.team_views[seat.team_id], **outcome.reply})
+        publish(outcome)
     elif token is not None:
         emit("error", {"event": "connect", "code": "seat/unknown", "message": gettext("This seat no longer exists; join again.")})
 
@@ -254,11 +149,11 @@ def on_disconnect(*_args: object) -> None:
     connection = presence.unbind(request.sid)
     if connection.seat is not None and connection.seat.player_id not in presence.online_ids():
         try:
-            state = rooms.seat_state(get_db(), connection.seat, presence.online_ids())
+            outcome = rooms.presence_changed(get_db(), connection.seat, presence.online_ids())
         except Exception:  # the room may be gone; presence is best effort
             log.exception("presence update failed")
             return
-        publish(Outcome(team_views={connection.seat.team_id: state["team"]}))
+        publish(outcome)
         from game.live.seat_events import reveal_without
 
         reveal_without(connection.seat)  # everyone still present has voted: the ballot is complete (issue 16)

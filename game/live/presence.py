@@ -180,9 +180,8 @@ def announce_departures(db) -> int:  # noqa: ANN001
         return 0
     from sqlalchemy import select
 
-    from game.live.events import publish
-    from game.play.common import Outcome
-    from game.play.rooms import seat_state
+    from game.live.broadcast import publish
+    from game.play.rooms import presence_changed
     from game.store.models import PlayerRecord, RoomRecord
 
     with db.transaction() as session:
@@ -195,7 +194,7 @@ def announce_departures(db) -> int:  # noqa: ANN001
 
     for seat in teams.values():
         try:
-            publish(Outcome(team_views={seat.team_id: seat_state(db, seat, online)["team"]}))
+            publish(presence_changed(db, seat, online), db)
             # Everyone still present may have voted already: the ballot is complete without the players of
             # the dead process, as after any disconnect (game/live/seat_events.py reveal_without).
             outcome = reveal_if_complete(db, seat.team_id, online)

@@ -8,7 +8,8 @@ from flask_socketio import join_room
 
 from game.extensions import get_db, socketio
 from game.live import limits, schemas
-from game.live.events import handles, publish, team_channel
+from game.live.broadcast import publish, team_channel
+from game.live.events import handles
 from game.live.presence import Connection, presence
 from game.play import facilitation, seats, turns
 from game.play.common import Outcome, Seat
@@ -58,12 +59,10 @@ def claim_seat(connection: Connection, p: schemas.ClaimSeat) -> dict:
         raise RuleViolation("seat/already_seated", "This connection already has a seat.")
     with limits.join_attempt(p.code):  # wrong codes count per client and address, like take_seat
         token, seat, outcome = seats.claim_seat(get_db(), p.code, p.name, presence.online_ids())
-    # Told before this connection joins the team channel; skip_sid keeps it off this device with a message queue too.
-    socketio.emit("seat_moved", {"player_id": seat.player_id}, to=team_channel(seat.team_id), skip_sid=request.sid)
     presence.bind(request.sid, Connection(seat=seat, facilitator_id=connection.facilitator_id,
                                           session_version=connection.session_version))
     join_room(team_channel(seat.team_id))
-    publish(outcome)
+    publish(outcome, sender_sid=request.sid)  # the old device gets `seat_moved`, this one does not
     return {**outcome.reply, "token": token, "team": outcome.team_views[seat.team_id]}
 
 

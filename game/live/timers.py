@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from game.extensions import socketio
-from game.live.events import publish
+from game.live.broadcast import publish
 from game.live.presence import presence
 from game.play import turns
 from game.rules.errors import RuleViolation

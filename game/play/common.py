@@ -13,6 +13,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from game.play.events import Event, TeamEvent
 from game.rules.errors import RuleViolation
 from game.store.teams import Conflict
 
@@ -34,18 +35,16 @@ class Seat:
 
 @dataclass
 class Outcome:
-    """What a use case did: the reply for the sender and the team views to broadcast after commit."""
+    """What a use case did: the reply for its sender, and what happened (game/play/events.py), which
+    game/live/broadcast.py sends on after the commit."""
 
     reply: dict = field(default_factory=dict)
-    team_views: dict[int, dict] = field(default_factory=dict)  # team_id -> team_view
-    # A vote that did not complete the ballot changes only who has voted: team_id -> (room code,
-    # voted_view). Sent instead of the whole view: a vote is the hottest action (docs/benchmarks.md).
-    votes_cast: dict[int, tuple[str, dict]] = field(default_factory=dict)
-    room_ids: set[int] = field(default_factory=set)          # rooms whose overview changed
-    moved_players: dict[int, int] = field(default_factory=dict)  # player_id -> new team_id
-    removed_players: set[int] = field(default_factory=set)
-    # Events only the room's facilitators receive (dashboard): (room code, event name, payload).
-    notices: list[tuple[str, str, dict]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def team_views(self) -> dict[int, dict]:
+        """The view of each team the events changed (the newest per team), as its tablets receive it."""
+        return {event.team_id: event.view for event in self.events if isinstance(event, TeamEvent)}
 
 
 # PostgreSQL aborted the transaction to break a lock cycle or a serialization conflict: nothing was

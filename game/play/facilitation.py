@@ -1,18 +1,17 @@
 """Use cases of the facilitator: drive teams, pause, lock, message, move or remove players."""
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import Session
 
 from game.play.common import Outcome, retried
+from game.play.events import PlayerMoved, PlayerRemoved, RoomChanged, TeamChanged
 from game.play.rooms import owned_room
 from game.play.turns import TEAM_MOVES
+from game.rules import phase_timers
 from game.rules.errors import RuleViolation
 from game.rules.phases import advance_move
 from game.rules.settings import RoomSettings
 from game.rules.turns import Actor
-from game.rules.views import team_view
 from game.store.db import Database
 from game.store.models import PlayerRecord, RoomRecord, TeamRecord, utcnow
 from game.store.snapshots import load_snapshot, load_team_state
@@ -31,13 +30,13 @@ def _owned_team(session: Session, facilitator_id: int, team_id: int) -> TeamReco
 
 
 def room_outcome(session: Session, room: RoomRecord, online: frozenset[int], **reply: object) -> Outcome:
-    """Every team's view after a room-wide change (pause, message, end)."""
+    """Every team's state after a room-wide change (pause, lock, message, settings)."""
     session.flush()
-    views = {}
+    events = []
     for team in room.teams:
         session.expire(team)
-        views[team.id] = team_view(load_snapshot(session, team, online))
-    return Outcome(reply={"ok": True, **reply}, team_views=views, room_ids={room.id})
+        events.append(RoomChanged(load_snapshot(session, team, online)))
+    return Outcome(reply={"ok": True, **reply}, events=events)
 
 
 @retried
@@ -79,8 +78,7 @@ def advance_all(db: Database, facilitator_id: int, typed_code: str, online: froz
             combined.reply["waiting"].append({"team_id": team_id, "code": exc.code})
             continue
         combined.reply["moved"].append(team_id)
-        combined.team_views.update(result.team_views)
-        combined.room_ids |= result.room_ids
+        combined.events.extend(result.events)
     return combined
 
 
@@ -97,8 +95,7 @@ def start_tables(db: Database, facilitator_id: int, typed_code: str, online: fro
             combined.reply["empty"].append({"team_id": team_id, "code": exc.code})
             continue
         combined.reply["started"].append(team_id)
-        combined.team_views.update(result.team_views)
-        combined.room_ids |= result.room_ids
+        combined.events.extend(result.events)
     return combined
 
 
@@ -112,12 +109,13 @@ def set_paused(db: Database, facilitator_id: int, typed_code: str, paused: bool,
         settings = dict(room.settings or {})
         for team in lock_room_teams(session, room.id):  # id order, like a seating: no deadlock
             if paused:
-                if team.deadline_at is not None:
-                    settings.setdefault("paused_remaining", {})[str(team.id)] = max(0.0, (team.deadline_at - now).total_seconds())
+                remaining = phase_timers.remaining_at_pause(team.deadline_at, now)
+                if remaining is not None:
+                    settings.setdefault("paused_remaining", {})[str(team.id)] = remaining
                 save_team(session, team, deadline_at=None)
             else:
                 remaining = settings.get("paused_remaining", {}).get(str(team.id))
-                save_team(session, team, deadline_at=now + dt.timedelta(seconds=remaining) if remaining is not None else None)
+                save_team(session, team, deadline_at=phase_timers.deadline_at_resume(remaining, now))
         if not paused:
             settings.pop("paused_remaining", None)
         room.paused, room.settings = paused, settings
@@ -169,8 +167,8 @@ def move_player(db: Database, facilitator_id: int, player_id: int, team_id: int,
         if target.id != source.id:
             save_team(session, target)
         session.flush()
-        views = {t.id: team_view(load_snapshot(session, t, online)) for t in (source, target)}
-        return Outcome(reply={"ok": True}, team_views=views, room_ids={room.id}, moved_players={player.id: target.id})
+        changed = [TeamChanged(load_snapshot(session, t, online)) for t in (source, target)]
+        return Outcome(reply={"ok": True}, events=[*changed, PlayerMoved(player.id, source.id, target.id)])
 
 
 @retried
@@ -183,8 +181,7 @@ def remove_player(db: Database, facilitator_id: int, player_id: int, online: fro
         save_team(session, team)
         session.flush()
         session.expire(team)
-        return Outcome(reply={"ok": True}, team_views={team.id: team_view(load_snapshot(session, team, online))},
-                       room_ids={room.id}, removed_players={player.id})
+        return Outcome(reply={"ok": True}, events=[TeamChanged(load_snapshot(session, team, online)), PlayerRemoved(player.id, team.id)])
 
 
 def update_settings(db: Database, facilitator_id: int, typed_code: str, settings: RoomSettings,

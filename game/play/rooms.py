@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from game.play.common import Outcome, Seat, hash_token, retried
+from game.play.events import PresenceChanged, RoomChanged, SeatTaken
 from game.rules.codes import new_join_code, normalise_join_code
 from game.rules.errors import RuleViolation
 from game.rules.text import clean_text
@@ -172,7 +173,7 @@ def take_seat(
         save_team(session, team)  # joining changes who must vote: one writer per team
         seat = Seat(player.id, team.id, room.id, room.code)
         snap = load_snapshot(session, team, online | {player.id})
-        outcome = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, team_views={team.id: team_view(snap)}, room_ids={room.id})
+        outcome = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, events=[SeatTaken(snap, player.id)])
         return token, seat, outcome
 
 
@@ -200,6 +201,14 @@ def seat_state(db: Database, seat: Seat, online: frozenset[int] = frozenset()) -
     with db.transaction() as session:
         snap = load_snapshot(session, session.get(TeamRecord, seat.team_id), online)
         return {"team": team_view(snap), "seat": seat_view(snap, seat.player_id)}
+
+
+def presence_changed(db: Database, seat: Seat, online: frozenset[int]) -> Outcome:
+    """A tablet of the seat connected or went away: the team's state with who is there now; the
+    reply is the seat's own part (its team's view is the event's)."""
+    with db.transaction() as session:
+        snap = load_snapshot(session, session.get(TeamRecord, seat.team_id), online)
+        return Outcome(reply={"seat": seat_view(snap, seat.player_id)}, events=[PresenceChanged(snap)])
 
 
 def spec_of_room(db: Database, facilitator_id: int, typed_code: str) -> RoomSpec:
@@ -264,8 +273,7 @@ def end_room(db: Database, facilitator_id: int, typed_code: str) -> Outcome:
         for team in room.teams:
             save_team(session, team)
         session.flush()
-        views = {t.id: team_view(load_snapshot(session, t)) for t in room.teams}
-        return Outcome(reply={"ok": True}, team_views=views, room_ids={room.id})
+        return Outcome(reply={"ok": True}, events=[RoomChanged(load_snapshot(session, t)) for t in room.teams])
 
 
 def rooms_of(db: Database, facilitator_id: int) -> list[dict]:

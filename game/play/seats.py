@@ -6,10 +6,11 @@ import secrets
 from sqlalchemy import select, update
 
 from game.play.common import Outcome, Seat, hash_token, retried
+from game.play.events import PlayerRemoved, SeatClaimed, TeamChanged
 from game.play.facilitation import _owned_player
 from game.play.rooms import find_room, seat_named
 from game.rules.errors import RuleViolation
-from game.rules.views import seat_view, team_view
+from game.rules.views import seat_view
 from game.store.db import Database
 from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, RoundRecord, VoteRecord, utcnow
 from game.store.snapshots import load_snapshot
@@ -33,8 +34,7 @@ def claim_seat(db: Database, typed_code: str, name: str, online: frozenset[int] 
         save_team(session, team)
         seat = Seat(player.id, team.id, room.id, room.code)
         snap = load_snapshot(session, team, online | {player.id})
-        result = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, team_views={team.id: team_view(snap)},
-                         room_ids={room.id})
+        result = Outcome(reply={"ok": True, "seat": seat_view(snap, player.id)}, events=[SeatClaimed(snap, player.id)])
         return token, seat, result
 
 
@@ -62,8 +62,8 @@ def merge_players(db: Database, facilitator_id: int, keep_id: int, drop_id: int,
         for team in teams.values():
             save_team(session, team)
         session.flush()
-        views = {t.id: team_view(load_snapshot(session, t, online)) for t in teams.values()}
-        return Outcome(reply={"ok": True}, team_views=views, room_ids={room.id}, removed_players={drop.id})
+        changed = [TeamChanged(load_snapshot(session, t, online)) for t in teams.values()]
+        return Outcome(reply={"ok": True}, events=[*changed, PlayerRemoved(drop.id, drop.team_id)])
 
 
 def _move_rows(session, model, keep_id: int, drop_id: int, key: tuple[str, ...]) -> None:  # noqa: ANN001

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from game.play import library
 from game.play.common import Outcome, Seat
+from game.play.events import DilemmaSubmitted
 from game.play.rooms import new_submissions, owned_room
 from game.rules import submissions as rules
 from game.rules.errors import RuleViolation
@@ -44,8 +45,8 @@ def submit(db: Database, seat: Seat, title: str, text: str, kind: str, options: 
                                   options=list(checked.options))
         session.add(record)
         session.flush()
-        notice = (room.code, "dilemma_submitted", {"new": new_submissions(session, room.id)})
-        return Outcome(reply={"ok": True, "submission": _public(record)}, notices=[notice])
+        return Outcome(reply={"ok": True, "submission": _public(record)},
+                       events=[DilemmaSubmitted(room.code, new_submissions(session, room.id))])
 
 
 def _public(record: SubmissionRecord) -> dict:

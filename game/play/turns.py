@@ -10,12 +10,17 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from game.play.common import Outcome, Seat, retried
+from game.play.events import (
+    ArgumentPosted, BallotRevealed, ComfortRated, HelpfulMarked, PhaseChanged, TeamEvent, TimerStopped, VoteCast,
+)
+from game.rules import phase_timers
 from game.rules import turns as rules
 from game.rules.errors import RuleViolation
+from game.rules.phase_timers import Expiry
 from game.rules.phases import AFTER_VOTE, BALLOT, Phase
 from game.rules.settings import RoomSettings
 from game.rules.turns import Action, Actor, TeamState
-from game.rules.views import seat_view, team_view, voted_view
+from game.rules.views import seat_view
 from game.store import rounds
 from game.store.comfort import comfort_of_teams, record_comfort
 from game.store.db import Database
@@ -26,62 +31,61 @@ from game.store.teams import lock_team_row, save_team, teams_due
 Online = frozenset[int]
 
 
-def outcome(session: Session, team: TeamRecord | Row, online: Online, player_id: int | None, **reply: object) -> Outcome:
-    """Re-read the team after the change and package the views to send after commit."""
+def outcome(session: Session, team: TeamRecord | Row, online: Online, player_id: int | None, happened: type[TeamEvent],
+            **reply: object) -> Outcome:
+    """Re-read the team after the change: what `happened`, with the team's snapshot, and the sender's reply."""
     snap = load_snapshot(session, team, online)  # flushes, and reads the team's row afresh
     if player_id is not None:
         reply["seat"] = seat_view(snap, player_id)
-    return Outcome(reply={"ok": True, **reply}, team_views={team.id: team_view(snap)}, room_ids={team.room_id})
+    return Outcome(reply={"ok": True, **reply}, events=[happened(snap)])
 
 
-def enter_phase(session: Session, team: TeamRecord | Row, phase: Phase, settings: RoomSettings, **changes: object) -> None:
-    """Move the team to `phase`, starting its timer if the room has one for it."""
-    now = utcnow()
-    seconds = {Phase.VOTE: settings.vote_seconds, Phase.REVOTE: settings.vote_seconds,
-               Phase.DISCUSS: settings.discuss_seconds}.get(phase)
-    deadline = now + dt.timedelta(seconds=seconds) if seconds else None
-    save_team(session, team, phase=phase.value, phase_started_at=now, deadline_at=deadline, **changes)
+def enter_phase(session: Session, team: TeamRecord | Row, phase: Phase, settings: RoomSettings, now: dt.datetime,
+                **changes: object) -> None:
+    """Move the team to `phase` as the rules say entering it goes (its timer, if the room has one)."""
+    save_team(session, team, **phase_timers.enter(phase, settings, now).as_columns(), **changes)
 
 
 def draw(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
     phase = rules.draw_card(state, actor, round_number)
     rounds.start_round(session, team.id, team.room_id, round_number, state.next_turn_player(), list(state.player_ids))
-    enter_phase(session, team, phase, state.settings)
-    return outcome(session, team, online, actor.player_id)
+    enter_phase(session, team, phase, state.settings, utcnow())
+    return outcome(session, team, online, actor.player_id, PhaseChanged)
 
 
 def reveal(session: Session, team: TeamRecord | Row, state: TeamState, rnd: Row, phase: Phase) -> None:
     """Close the current ballot: its distribution becomes visible to the whole team at once."""
-    rounds.mark_revealed(session, rnd.id, 1 if state.phase is Phase.VOTE else 2, utcnow())
-    enter_phase(session, team, phase, state.settings)
+    now = utcnow()
+    rounds.mark_revealed(session, rnd.id, 1 if state.phase is Phase.VOTE else 2, now)
+    enter_phase(session, team, phase, state.settings, now)
 
 
 def close(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, rnd = load_team_state(session, team)
     phase = rules.close_vote(state, actor, round_number)
     reveal(session, team, state, rnd, phase)
-    return outcome(session, team, online, actor.player_id)
+    return outcome(session, team, online, actor.player_id, BallotRevealed)
 
 
 def start_revote(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
-    enter_phase(session, team, rules.start_revote(state, actor, round_number), state.settings)
-    return outcome(session, team, online, actor.player_id)
+    enter_phase(session, team, rules.start_revote(state, actor, round_number), state.settings, utcnow())
+    return outcome(session, team, online, actor.player_id, PhaseChanged)
 
 
 def start_decision_move(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
-    enter_phase(session, team, rules.start_decision(state, actor, round_number), state.settings)
-    return outcome(session, team, online, actor.player_id)
+    enter_phase(session, team, rules.start_decision(state, actor, round_number), state.settings, utcnow())
+    return outcome(session, team, online, actor.player_id, PhaseChanged)
 
 
 def skip(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, rnd = load_team_state(session, team)
     phase = rules.skip_card(state, actor, round_number)
     rounds.mark_skipped(session, rnd.id)
-    enter_phase(session, team, phase, state.settings, rounds_done=team.rounds_done + 1)
-    return outcome(session, team, online, actor.player_id)
+    enter_phase(session, team, phase, state.settings, utcnow(), rounds_done=team.rounds_done + 1)
+    return outcome(session, team, online, actor.player_id, PhaseChanged)
 
 
 # The moves a turn player sends and the facilitator may make for a team, by name.
@@ -126,7 +130,7 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
         rounds.record_vote(session, rnd.id, seat.player_id, ballot, choice, prediction, changed=seat.player_id in state.voter_ids)
         if complete:
             reveal(session, team, state, rnd, AFTER_VOTE[state.phase])
-            return outcome(session, team, online, seat.player_id, revealed=True)
+            return outcome(session, team, online, seat.player_id, BallotRevealed, revealed=True)
         save_team(session, team)
         # Nothing else changed: no snapshot, no full view. The tablet already shows its own choice
         # (the ack confirms it); the team learns who has voted (not what) from a small `voted` event.
@@ -135,7 +139,7 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
         if prediction is not None:
             mine["prediction"] = prediction
         return Outcome(reply={"ok": True, "revealed": False, "vote": mine},
-                       votes_cast={team.id: (seat.room_code, voted_view(team.id, team.version + 1, state, voters))})
+                       events=[VoteCast(team.id, seat.room_code, team.version + 1, state, voters)])
     return db.grouped(seat.team_id, vote)  # votes arriving together: one COMMIT (game/store/group_commit.py)
 
 
@@ -153,10 +157,10 @@ def post_argument(
         if existing is not None:
             if existing.player_id != seat.player_id:
                 raise RuleViolation("argument/duplicate_id", "This argument id has already been used.")
-            return outcome(session, team, online, seat.player_id, duplicate=True)
+            return outcome(session, team, online, seat.player_id, ArgumentPosted, duplicate=True)
         rounds.add_argument(session, rnd.id, seat.player_id, client_id, stance, clean)
         save_team(session, team)
-        return outcome(session, team, online, seat.player_id)
+        return outcome(session, team, online, seat.player_id, ArgumentPosted)
 
 
 @retried
@@ -169,7 +173,7 @@ def mark_helpful(db: Database, seat: Seat, round_number: int, argument_id: int, 
         rules.mark_helpful(state, Actor(player_id=seat.player_id), round_number, argument.player_id)
         rounds.add_helpful_mark(session, argument_id, seat.player_id)
         save_team(session, team)
-        return outcome(session, team, online, seat.player_id)
+        return outcome(session, team, online, seat.player_id, HelpfulMarked)
 
 
 @retried
@@ -186,8 +190,8 @@ def record_decision(
         rounds.add_decision(session, rnd.id, seat.player_id, position, " ".join(rationale.split()),
                             action.what.strip() if action else None, action.owner if action else None,
                             action.due if action else None)
-        enter_phase(session, team, phase, state.settings, rounds_done=team.rounds_done + 1)
-        return outcome(session, team, online, seat.player_id)
+        enter_phase(session, team, phase, state.settings, utcnow(), rounds_done=team.rounds_done + 1)
+        return outcome(session, team, online, seat.player_id, PhaseChanged)
 
 
 @retried
@@ -199,10 +203,10 @@ def rate_comfort(db: Database, seat: Seat, round_number: int, score: int, online
         rules.check_comfort(state, Actor(player_id=seat.player_id), round_number, score)
         record_comfort(session, team.id, round_number, seat.player_id, score)
         save_team(session, team)
-        result = outcome(session, team, online, seat.player_id)
+        snap = load_snapshot(session, team, online)
         # The dashboard's flag: how many can hardly live with it (a count; the team never sees it).
-        result.notices.append((seat.room_code, "comfort", comfort_of_teams(session, [team.id])[0]))
-        return result
+        return Outcome(reply={"ok": True, "seat": seat_view(snap, seat.player_id)},
+                       events=[ComfortRated(snap, comfort_of_teams(session, [team.id])[0])])
 
 
 @retried
@@ -210,19 +214,18 @@ def expire_vote(db: Database, team_id: int, now: dt.datetime, online: Online = f
     """A vote timer ran out: the vote closes with whoever voted (once, whichever process gets here first)."""
     with db.transaction() as session:
         team = lock_team_row(session, team_id)
-        if team.deadline_at is None or team.deadline_at > now:
+        if not phase_timers.is_due(team.deadline_at, now):
             return None
         state, rnd = load_team_state(session, team)
-        if state.paused or not state.room_open:
+        expiry = phase_timers.on_timer(state, team.deadline_at, now)
+        if expiry is Expiry.ON_HOLD:
             return None
-        if state.phase not in BALLOT:
-            save_team(session, team, deadline_at=None)  # a discussion timer is only a guide
-            return None
-        if not state.voter_ids:
-            save_team(session, team, deadline_at=None)  # nobody voted: the turn player or facilitator decides
-            return outcome(session, team, online, None)
+        if expiry is not Expiry.CLOSE_VOTE:
+            save_team(session, team, deadline_at=None)
+            # A discussion timer is only a guide; with nobody voted the turn player or facilitator decides.
+            return outcome(session, team, online, None, TimerStopped) if expiry is Expiry.NOBODY_VOTED else None
         reveal(session, team, state, rnd, rules.close_vote(state, Actor(is_facilitator=True), state.round_number))
-        return outcome(session, team, online, None)
+        return outcome(session, team, online, None, BallotRevealed)
 
 
 @retried
@@ -238,7 +241,7 @@ def reveal_if_complete(db: Database, team_id: int, online: Online) -> Outcome | 
         if not state.voters_needed() <= state.voter_ids:
             return None
         reveal(session, team, state, rnd, AFTER_VOTE[state.phase])
-        return outcome(session, team, online, None, revealed=True)
+        return outcome(session, team, online, None, BallotRevealed, revealed=True)
 
 
 def due_timers(db: Database, now: dt.datetime) -> list[int]:

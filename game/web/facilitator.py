@@ -8,8 +8,10 @@ from wtforms.fields.choices import SelectChoice
 
 from game.extensions import get_db
 from game.i18n import error_text
-from game.live.events import publish
+from game.live.broadcast import publish
 from game.play import formats, library, rooms, templates
+from game.play.common import Outcome
+from game.play.events import RoomDeleted
 from game.rules.codes import display_join_code
 from game.rules import role_groups
 from game.rules.errors import RuleViolation
@@ -161,8 +163,6 @@ def end(code: str):  # noqa: ANN201
 @login_required
 def delete(code: str):  # noqa: ANN201
     """Delete the room with all its data (AVG/GDPR); connected tablets are told their seat is gone."""
-    from game.extensions import socketio
-    from game.live.events import team_channel
     from game.play.privacy import delete_room
 
     if not ConfirmForm().validate_on_submit():
@@ -171,8 +171,6 @@ def delete(code: str):  # noqa: ANN201
         deleted = delete_room(get_db(), g.facilitator_id, code)
     except RuleViolation:
         abort(404)
-    for team_id in deleted.team_ids:  # the tablets forget the seat token and show the start page
-        socketio.emit("error", {"event": "connect", "code": "seat/unknown", "message": _("This session has been deleted.")},
-                      to=team_channel(team_id))
+    publish(Outcome(events=[RoomDeleted(deleted.code, tuple(deleted.team_ids))]))  # the tablets forget the seat
     flash(_("Session %(code)s and all its data have been deleted.", code=display_join_code(deleted.code)))
     return redirect(url_for("facilitator.rooms"))

@@ -54,8 +54,9 @@ def show(code: str, token: str):  # noqa: ANN201
 @login_required
 def renew(code: str):  # noqa: ANN201
     """The facilitator revokes the big-screen link and gets a new one; open screens are told and dropped."""
-    from game.extensions import socketio
-    from game.live.events import screen_channel
+    from game.live.broadcast import publish
+    from game.play.common import Outcome
+    from game.play.events import ScreenLinkRenewed
 
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -64,8 +65,6 @@ def renew(code: str):  # noqa: ANN201
     except RuleViolation:
         abort(404)
     code = normalise_join_code(code) or code
-    socketio.emit("error", {"event": "screen", "code": "screen/invalid", "message": _("This screen link is not valid.")},
-                  to=screen_channel(code))
-    socketio.close_room(screen_channel(code))
+    publish(Outcome(events=[ScreenLinkRenewed(code)]))  # open screens are told and dropped
     flash(_("A new big-screen link was made; the old one no longer works."))
     return redirect(url_for("facilitator.dashboard", code=code))

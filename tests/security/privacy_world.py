@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from game.play import facilitation, rooms, turns
 from game.play.common import Outcome
+from game.play.events import ComfortRated
 from game.play.live_views import comfort_notice, dashboard_overview, screen_state, watch_views
 from game.report.service import render, room_id_for_code, room_report
 from game.rules.settings import RoomSettings
@@ -67,9 +68,9 @@ def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded: 
         views.update(outcome.team_views)
         if outcome.team_views:
             rec.dashboard.extend(watch_views(db, code, list(outcome.team_views.values())))
-        for room_code, event, payload in outcome.notices:
-            if event == "comfort":
-                rec.comfort.append(comfort_notice(db, room_code, payload))
+        for event in outcome.events:
+            if isinstance(event, ComfortRated):  # as game/live/broadcast.py sends it to the dashboards
+                rec.comfort.append(comfort_notice(db, event.room_code, event.counts))
 
     def screen() -> None:  # the big screen after each step of the room (its figures change only there)
         rec.screens.append(screen_state(db, code))
