@@ -3,7 +3,7 @@
 Under gevent (as the server runs), `--tablets` greenlets cast votes through turns.cast_vote as fast as
 they can (a closed loop: each sends its next vote when the last one is acknowledged), on a temporary
 SQLite database in WAL mode; one player per team never votes, so no ballot closes. Four variants in
-one run, so that only their ratios matter on a busy machine: group commit on and off (off = every
+one run, interleaved and repeated (medians shown), so that only their ratios matter on a busy machine: group commit on and off (off = every
 vote its own transaction, as before), each with synchronous=NORMAL and FULL. A fifth line: one
 tablet alone (no concurrency) with FULL and NORMAL, the latency of a vote nobody shares a COMMIT with.
 
@@ -89,12 +89,19 @@ def run(path: Path, voters: list[list], votes: int, synchronous: str, grouped: b
             "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 2)}
 
 
+def median_row(rows: list[dict]) -> dict:
+    """The medians of the numeric figures of repeated runs of one variant."""
+    numeric = [k for k, v in rows[0].items() if isinstance(v, float)]
+    return {**rows[0], **{k: round(statistics.median(r[k] for r in rows), 3) for k in numeric}, "runs": len(rows)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teams", type=int, default=20)
     parser.add_argument("--team-size", type=int, default=20)
     parser.add_argument("--votes", type=int, default=10, help="votes per tablet")
     parser.add_argument("--alone", type=int, default=200, help="votes of the lone tablet")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each variant (medians are shown)")
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -102,16 +109,19 @@ def main(argv: list[str] | None = None) -> None:
     try:
         template = tmp / "template.db"
         voters = prepare(template, args.teams, args.team_size)
-        rows = []
-        for grouped in (False, True):
+        runs: dict[tuple, list[dict]] = {}
+        for _ in range(args.repeat):  # the variants interleaved: a neighbour's burst hits them alike
+            for grouped in (False, True):
+                for synchronous in ("NORMAL", "FULL"):
+                    path = tmp / f"{synchronous}-{grouped}.db"
+                    shutil.copy(template, path)
+                    runs.setdefault((grouped, synchronous, False), []).append(run(path, voters, args.votes, synchronous, grouped))
             for synchronous in ("NORMAL", "FULL"):
-                path = tmp / f"{synchronous}-{grouped}.db"
+                path = tmp / f"alone-{synchronous}.db"
                 shutil.copy(template, path)
-                rows.append(run(path, voters, args.votes, synchronous, grouped))
-        for synchronous in ("NORMAL", "FULL"):
-            path = tmp / f"alone-{synchronous}.db"
-            shutil.copy(template, path)
-            rows.append({**run(path, [[voters[0][0]]], args.alone, synchronous, True), "alone": True})
+                row = {**run(path, [[voters[0][0]]], args.alone, synchronous, True), "alone": True}
+                runs.setdefault((True, synchronous, True), []).append(row)
+        rows = [median_row(variant) for variant in runs.values()]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{'variant':40} {'votes/s':>8} {'votes/COMMIT':>12} {'CPU ms/vote':>11} {'p50 ms':>8} {'p99 ms':>8}")
