@@ -9,6 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+KEPT = "kept_for_tests"  # the PostgreSQL schema that keeps the migrated bundled decks (postgres_url)
+# Database URLs whose decks table holds the bundled decks as synced from decks/ this run (make_app).
+_HOLDS_BUNDLED_DECKS: set[str] = set()
+_EMPTY_FOLDER: Path | None = None
 
 
 def services_required() -> bool:
@@ -58,6 +62,11 @@ def postgres_database(postgres_admin: str):
         conn.execute(f'CREATE DATABASE "{name}"')
     url = postgres_admin.rsplit("/", 1)[0] + f"/{name}"
     _migrated(url)
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        # The bundled decks as migrated, kept outside the public schema: each test's clean-up puts them back.
+        conn.execute(f"CREATE SCHEMA {KEPT}")
+        conn.execute(f"CREATE TABLE {KEPT}.decks AS SELECT * FROM public.decks")
+    _HOLDS_BUNDLED_DECKS.add(url)
     yield url
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -65,8 +74,9 @@ def postgres_database(postgres_admin: str):
 
 @pytest.fixture
 def postgres_url(postgres_database: str):
-    """A clean PostgreSQL database for one test: the run's database, emptied afterwards.
-    (Creating a database per test costs ~1.5 s here; emptying the tables costs milliseconds.)"""
+    """A clean PostgreSQL database for one test: the run's database, emptied afterwards but for the
+    bundled decks, which are put back as migrated. (Creating a database per test costs ~1.5 s here;
+    emptying the tables costs milliseconds.)"""
     yield postgres_database
     import psycopg
 
@@ -75,6 +85,8 @@ def postgres_url(postgres_database: str):
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")]
         conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        conn.execute(f"INSERT INTO public.decks SELECT * FROM {KEPT}.decks")
+        conn.execute("SELECT setval(pg_get_serial_sequence('public.decks', 'id'), (SELECT max(id) FROM public.decks))")
 
 
 @pytest.fixture(scope="session")
@@ -95,19 +107,41 @@ def database_url(request, tmp_path: Path) -> str:
 @pytest.fixture
 def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh SQLite database for one test (a copy of the migrated template)."""
+    return copy_of_template(sqlite_template, tmp_path / "game.db")
+
+
+def copy_of_template(template: Path, path: Path) -> str:
+    """A copy of the session's migrated SQLite template at `path`; its URL."""
     import shutil
 
-    shutil.copy(sqlite_template, tmp_path / "game.db")
-    return f"sqlite:///{tmp_path / 'game.db'}"
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    _HOLDS_BUNDLED_DECKS.add(url)
+    return url
 
 
 def make_app(url: str, **extra):  # noqa: ANN003, ANN201
+    """The app as the tests use it. On a database that already holds the bundled decks as they are in
+    decks/ (a copy of the template, the run's PostgreSQL database), the app's start-up sync is given an
+    empty folder: reading the twelve deck files again costs ~0.35 s of YAML per app, for no change, in
+    some 600 tests. The sync itself is tested where it is the point (tests/test_decks.py,
+    tests/decks/test_library.py) and runs in every `inzetspel serve` the tests start."""
     from game.app import create_app
 
+    decks = _no_decks() if url in _HOLDS_BUNDLED_DECKS else ROOT / "decks"
     return create_app({
         "DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret", "ASYNC_MODE": "threading",
-        "DECKS_DIR": ROOT / "decks", "LOG_LEVEL": "WARNING", **extra,
+        "DECKS_DIR": decks, "LOG_LEVEL": "WARNING", **extra,
     })
+
+
+def _no_decks() -> Path:
+    global _EMPTY_FOLDER
+    if _EMPTY_FOLDER is None:
+        import tempfile
+
+        _EMPTY_FOLDER = Path(tempfile.mkdtemp(prefix="inzetspel-no-decks-"))
+    return _EMPTY_FOLDER
 
 
 @pytest.fixture

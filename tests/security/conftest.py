@@ -12,7 +12,7 @@ from game.extensions import socketio
 from game.play.accounts import create_facilitator
 from game.play.rooms import RoomSpec, create_room
 from game.store.models import Base, RoomRecord, TeamRecord
-from tests.conftest import make_app
+from tests.conftest import copy_of_template, make_app
 # Real server processes (test_server.py, test_sigkill.py, test_flood.py, test_venue_joins.py): tests/server's
 # fixtures; each test here passes its own env (SQLite, or PostgreSQL where it says so).
 from tests.server.conftest import sqlite_server_env, start_server  # noqa: F401  (re-exported fixtures)
@@ -92,10 +92,7 @@ def build_world(url: str, **extra) -> World:  # noqa: ANN003
 
 def copied_database(template, path) -> str:  # noqa: ANN001
     """A copy of the session's migrated SQLite template (migrating afresh costs seconds per test)."""
-    import shutil
-
-    shutil.copy(template, path)
-    return f"sqlite:///{path}"
+    return copy_of_template(template, path)
 
 
 @pytest.fixture
