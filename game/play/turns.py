@@ -197,7 +197,7 @@ def record_decision(
 @retried
 def rate_comfort(db: Database, seat: Seat, round_number: int, score: int, online: Online = frozenset()) -> Outcome:
     """'Can you live with it?': a private answer on the decision just recorded (changeable)."""
-    with db.transaction() as session:
+    def rate(session: Session) -> Outcome:
         team = lock_team_row(session, seat.team_id)
         state, _ = load_team_state(session, team)
         rules.check_comfort(state, Actor(player_id=seat.player_id), round_number, score)
@@ -207,6 +207,7 @@ def rate_comfort(db: Database, seat: Seat, round_number: int, score: int, online
         # The dashboard's flag: how many can hardly live with it (a count; the team never sees it).
         return Outcome(reply={"ok": True, "seat": seat_view(snap, seat.player_id)},
                        events=[ComfortRated(snap, comfort_of_teams(session, [team.id])[0])])
+    return db.grouped(seat.team_id, rate)  # a team rates together after its decision: one COMMIT
 
 
 @retried

@@ -5,6 +5,7 @@ To make "arriving together" certain rather than likely, a first action holds the
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -13,10 +14,12 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from game.play import rooms, turns
+from game.play.common import Outcome
 from game.play.rooms import RoomSpec
 from game.rules.errors import RuleViolation
+from game.rules.settings import RoomSettings
 from game.store.group_commit import NestedTransaction
-from game.store.models import TeamRecord, VoteRecord
+from game.store.models import ComfortRecord, TeamRecord, VoteRecord
 
 
 def new_room(db, teams: int = 1) -> str:
@@ -255,3 +258,25 @@ def test_a_transaction_inside_a_group_member_is_refused(db):
         db.grouped(0, nested)
     with db.transaction() as s:  # the group is free again
         assert s.scalar(select(1)) == 1
+
+
+def test_a_team_rating_its_comfort_together_is_written_with_one_commit(db):
+    code = rooms.create_room(db, None, RoomSpec(deck_slug="talent-en-passie", team_names=("A",), cards=2, shuffle=False,
+                                                settings=RoomSettings(second_vote=False, comfort=True)))
+    players = seats(db, code, 4)
+    turns.draw_card(db, players[0], 1)
+    for p in players:
+        turns.cast_vote(db, p, 1, 1)
+    turns.start_decision(db, players[0], 1)
+    turns.record_decision(db, players[0], 1, 1, "Samen besloten.", None, dt.date(2026, 12, 4))
+    commits = Commits(db)
+    hold = Holding(db)
+    threads, results = start([lambda p=p, s=s: turns.rate_comfort(db, p, 1, s) for p, s in zip(players, (1, 3, 5, 9))])
+    hold.until_joined(4)
+    hold.end()
+    joined(threads)
+    commits.close()
+    assert [type(r) for r in results] == [Outcome, Outcome, Outcome, RuleViolation]  # 9 is no score
+    assert commits.count == 2
+    with db.transaction() as s:
+        assert sorted(s.scalars(select(ComfortRecord.score))) == [1, 3, 5]
