@@ -36,9 +36,10 @@ messages: install
 run: install
 	$(BIN)/inzetspel serve --host $${HOST:-127.0.0.1} --port $${PORT:-5000}
 
+# --durations: the 25 slowest tests close the log, so where the suite's time goes stays in view.
 test: install
 	$(BIN)/ruff check game tests benchmarks
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
