@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     for t in range(1, args.teams + 1):
         seats = []
         for i in range(args.team_size):
-            _token, seat, _ = rooms.take_seat(db, code, f"Speler {i}", "HR", t, frozenset(online))
+            # one name per room: a name already seated is refused (seat/name_taken)
+            _token, seat, _ = rooms.take_seat(db, code, f"Speler {t}.{i}", "HR", t, frozenset(online))
             online.add(seat.player_id)
             seats.append(seat)
         teams.append(sorted(seats, key=lambda s: s.player_id))
