@@ -65,7 +65,7 @@ def plain_savepoints(engine: Engine) -> None:
 
 
 class NestedTransaction(RuntimeError):
-    """A transaction opened inside a group member's turn: it would wait for the batch it is part of."""
+    """A transaction opened inside a group member's work: it would wait for the batch it is part of."""
 
 
 class _Member:
@@ -168,7 +168,7 @@ class GroupCommit:
         try:
             session = self._sessions()
             session.begin()
-        except Exception as exc:  # no connection, no BEGIN: nobody ran
+        except Exception as exc:  # no session: nobody ran (a connection that fails later fails each member)
             for member in batch:
                 member.error = exc
                 member.done.set()
