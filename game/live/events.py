@@ -20,7 +20,7 @@ from game.extensions import get_db, socketio
 from game.live import limits, schemas
 from game.live.broadcast import facilitator_channel, publish, screen_channel, team_channel, watch_channel
 from game.live.presence import Connection, presence
-from game.play import accounts, facilitation, live_views, rooms, submissions, turns
+from game.play import accounts, facilitation, live_views, rooms, seats, submissions, turns
 from game.play.common import Outcome, PoolTimeout, busy, lost_race
 from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
@@ -120,7 +120,7 @@ def on_connect(auth: object = None) -> None:
                                           session_version=version if isinstance(version, int) else -1))
     if seat is not None:
         join_room(team_channel(seat.team_id))
-        outcome = rooms.presence_changed(get_db(), seat, presence.online_ids())
+        outcome = seats.presence_changed(get_db(), seat, presence.online_ids())
         emit("state", {"team": outcome.team_views[seat.team_id], **outcome.reply})
         publish(outcome)
     elif token is not None:
@@ -149,7 +149,7 @@ def on_disconnect(*_args: object) -> None:
     connection = presence.unbind(request.sid)
     if connection.seat is not None and connection.seat.player_id not in presence.online_ids():
         try:
-            outcome = rooms.presence_changed(get_db(), connection.seat, presence.online_ids())
+            outcome = seats.presence_changed(get_db(), connection.seat, presence.online_ids())
         except Exception:  # the room may be gone; presence is best effort
             log.exception("presence update failed")
             return

@@ -178,17 +178,10 @@ def announce_departures(db) -> int:  # noqa: ANN001
     gone = presence.departed()
     if not gone:
         return 0
-    from sqlalchemy import select
-
     from game.live.broadcast import publish
-    from game.play.rooms import presence_changed
-    from game.store.models import PlayerRecord, RoomRecord
+    from game.play.seats import presence_changed, seats_of
 
-    with db.transaction() as session:
-        rows = session.execute(select(PlayerRecord.id, PlayerRecord.team_id, PlayerRecord.room_id, RoomRecord.code)
-                               .join(RoomRecord, RoomRecord.id == PlayerRecord.room_id)
-                               .where(PlayerRecord.id.in_(sorted(gone)), PlayerRecord.removed_at.is_(None))).all()
-    teams = {team_id: Seat(player_id, team_id, room_id, code) for player_id, team_id, room_id, code in rows}
+    teams = {seat.team_id: seat for seat in seats_of(db, gone)}
     online = presence.online_ids()
     from game.play.turns import reveal_if_complete
 

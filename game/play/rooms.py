@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from game.play.common import Outcome, Seat, hash_token, retried
-from game.play.events import PresenceChanged, RoomChanged, SeatTaken
+from game.play.events import RoomChanged, SeatTaken
 from game.rules.codes import new_join_code, normalise_join_code
 from game.rules.errors import RuleViolation
 from game.rules.text import clean_text
@@ -22,6 +22,7 @@ from game.store.models import (
     DecisionRecord, DeckRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, SubmissionRecord, TeamRecord,
     VoteRecord, utcnow,
 )
+from game.store.seats import seat_with_token_hash
 from game.store.snapshots import load_snapshot
 from game.store.teams import lock_room_teams, save_team
 
@@ -188,11 +189,7 @@ def seat_named(session: Session, room_id: int, name: str) -> PlayerRecord | None
 def seat_for_token(db: Database, token: str) -> Seat | None:
     """The seat a browser's token belongs to, or None for an unknown token."""
     with db.transaction() as session:
-        row = session.execute(
-            select(PlayerRecord.id, PlayerRecord.team_id, PlayerRecord.room_id, RoomRecord.code)
-            .join(RoomRecord, RoomRecord.id == PlayerRecord.room_id)
-            .where(PlayerRecord.token_hash == hash_token(token), PlayerRecord.removed_at.is_(None))
-        ).first()
+        row = seat_with_token_hash(session, hash_token(token))
         return Seat(*row) if row else None
 
 
@@ -201,14 +198,6 @@ def seat_state(db: Database, seat: Seat, online: frozenset[int] = frozenset()) -
     with db.transaction() as session:
         snap = load_snapshot(session, session.get(TeamRecord, seat.team_id), online)
         return {"team": team_view(snap), "seat": seat_view(snap, seat.player_id)}
-
-
-def presence_changed(db: Database, seat: Seat, online: frozenset[int]) -> Outcome:
-    """A tablet of the seat connected or went away: the team's state with who is there now; the
-    reply is the seat's own part (its team's view is the event's)."""
-    with db.transaction() as session:
-        snap = load_snapshot(session, session.get(TeamRecord, seat.team_id), online)
-        return Outcome(reply={"seat": seat_view(snap, seat.player_id)}, events=[PresenceChanged(snap)])
 
 
 def spec_of_room(db: Database, facilitator_id: int, typed_code: str) -> RoomSpec:

@@ -1,4 +1,4 @@
-"""Use cases for seats: continue a seat on another device, and the facilitator merging two seats."""
+"""Use cases for seats: continue a seat on another device, the facilitator merging two seats, presence."""
 from __future__ import annotations
 
 import secrets
@@ -6,13 +6,14 @@ import secrets
 from sqlalchemy import select, update
 
 from game.play.common import Outcome, Seat, hash_token, retried
-from game.play.events import PlayerRemoved, SeatClaimed, TeamChanged
+from game.play.events import PlayerRemoved, PresenceChanged, SeatClaimed, TeamChanged
 from game.play.facilitation import _owned_player
 from game.play.rooms import find_room, seat_named
 from game.rules.errors import RuleViolation
 from game.rules.views import seat_view
 from game.store.db import Database
-from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, RoundRecord, VoteRecord, utcnow
+from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, RoundRecord, TeamRecord, VoteRecord, utcnow
+from game.store.seats import seats_of_players
 from game.store.snapshots import load_snapshot
 from game.store.teams import lock_team, save_team
 
@@ -72,3 +73,17 @@ def _move_rows(session, model, keep_id: int, drop_id: int, key: tuple[str, ...])
     for row in session.scalars(select(model).where(model.player_id == drop_id)):
         if tuple(getattr(row, k) for k in key) not in kept:
             row.player_id = keep_id
+
+
+def presence_changed(db: Database, seat: Seat, online: frozenset[int]) -> Outcome:
+    """A tablet of the seat connected or went away: the team's state with who is there now; the
+    reply is the seat's own part (its team's view is the event's)."""
+    with db.transaction() as session:
+        snap = load_snapshot(session, session.get(TeamRecord, seat.team_id), online)
+        return Outcome(reply={"seat": seat_view(snap, seat.player_id)}, events=[PresenceChanged(snap)])
+
+
+def seats_of(db: Database, player_ids: frozenset[int] | set[int]) -> list[Seat]:
+    """The seats of these players that still exist (a departed process's players, say)."""
+    with db.transaction() as session:
+        return [Seat(*row) for row in seats_of_players(session, player_ids)]
