@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
-
 from game.play.common import Outcome, Seat, hash_token, retried
 from game.play.events import PlayerRemoved, PresenceChanged, SeatClaimed, TeamChanged
 from game.play.facilitation import _owned_player
@@ -12,8 +10,8 @@ from game.play.rooms import find_room, seat_named
 from game.rules.errors import RuleViolation
 from game.rules.views import seat_view
 from game.store.db import Database
-from game.store.models import ArgumentRecord, ComfortRecord, HelpfulMarkRecord, RoundRecord, TeamRecord, VoteRecord, utcnow
-from game.store.seats import seats_of_players
+from game.store.models import TeamRecord, utcnow
+from game.store.seats import give_rows, seats_of_players
 from game.store.snapshots import load_snapshot
 from game.store.teams import lock_team, save_team
 
@@ -50,29 +48,12 @@ def merge_players(db: Database, facilitator_id: int, keep_id: int, drop_id: int,
             raise RuleViolation("player/same_seat", "Choose two different seats of your session.")
         if keep.team_id != drop.team_id:  # a vote belongs to its table: move the seat first
             raise RuleViolation("player/other_team", "Merge two seats of the same team (move one first).")
-        teams = {keep.team_id: lock_team(session, keep.team_id)}
-        _move_rows(session, VoteRecord, keep.id, drop.id, ("round_id", "ballot"))
-        _move_rows(session, ComfortRecord, keep.id, drop.id, ("round_id",))
-        _move_rows(session, HelpfulMarkRecord, keep.id, drop.id, ("argument_id",))
-        session.execute(update(ArgumentRecord).where(ArgumentRecord.player_id == drop.id).values(player_id=keep.id))
-        session.execute(update(RoundRecord).where(RoundRecord.turn_player_id == drop.id).values(turn_player_id=keep.id))
-        for rnd in session.scalars(select(RoundRecord).where(RoundRecord.team_id.in_(list(teams)))):
-            if rnd.voter_ids and drop.id in rnd.voter_ids and keep.id not in rnd.voter_ids:
-                rnd.voter_ids = [*rnd.voter_ids, keep.id]  # the kept seat may vote where the dropped one could
+        team = lock_team(session, keep.team_id)
+        give_rows(session, keep.id, drop.id, team.id)
         drop.removed_at = utcnow()
-        for team in teams.values():
-            save_team(session, team)
+        save_team(session, team)
         session.flush()
-        changed = [TeamChanged(load_snapshot(session, t, online)) for t in teams.values()]
-        return Outcome(reply={"ok": True}, events=[*changed, PlayerRemoved(drop.id, drop.team_id)])
-
-
-def _move_rows(session, model, keep_id: int, drop_id: int, key: tuple[str, ...]) -> None:  # noqa: ANN001
-    """Give `drop_id`'s rows to `keep_id`, except where `keep_id` already has a row with the same key."""
-    kept = {tuple(getattr(r, k) for k in key) for r in session.scalars(select(model).where(model.player_id == keep_id))}
-    for row in session.scalars(select(model).where(model.player_id == drop_id)):
-        if tuple(getattr(row, k) for k in key) not in kept:
-            row.player_id = keep_id
+        return Outcome(reply={"ok": True}, events=[TeamChanged(load_snapshot(session, team, online)), PlayerRemoved(drop.id, team.id)])
 
 
 def presence_changed(db: Database, seat: Seat, online: frozenset[int]) -> Outcome:
