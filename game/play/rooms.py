@@ -181,9 +181,12 @@ def take_seat(
 def seat_named(session: Session, room_id: int, name: str) -> PlayerRecord | None:
     """The room's seat with this name (spaces and case ignored), if any; observers and removed seats not."""
     wanted = " ".join(name.split()).casefold()
-    players = session.scalars(select(PlayerRecord).where(
+    # Names and ids only (casefold is Unicode-aware, SQL's lower() is not): a join into a room of hundreds
+    # built an ORM object per seated player, a tenth of the server's CPU while a large room filled up.
+    names = session.execute(select(PlayerRecord.id, PlayerRecord.display_name).where(
         PlayerRecord.room_id == room_id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False)).order_by(PlayerRecord.id))
-    return next((p for p in players if p.display_name.casefold() == wanted), None)
+    same = next((player_id for player_id, seated in names if seated.casefold() == wanted), None)
+    return None if same is None else session.get(PlayerRecord, same)
 
 
 def seat_for_token(db: Database, token: str) -> Seat | None:
