@@ -23,6 +23,7 @@ Pure: no Flask, no database, no clock.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -180,8 +181,15 @@ def min_cut_across(a: Mapping[Hashable, Hashable], b: Mapping[Hashable, Hashable
     for person, cell_a in a.items():
         key = (("a", cell_a), ("b", b[person]))
         weights[key] = weights.get(key, 0) + 1
+    return _min_cut_of_cells(frozenset(weights.items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _min_cut_of_cells(weights: frozenset[tuple[tuple[tuple[str, Hashable], tuple[str, Hashable]], int]]) -> int | None:
+    """min_cut_across for the cell graph only: the same people in the same groups on card after card give
+    the same graph, so a report computes each one once."""
     graph: dict[tuple[str, Hashable], dict[tuple[str, Hashable], int]] = {}
-    for (u, v), w in weights.items():
+    for (u, v), w in weights:
         graph.setdefault(u, {})[v] = w
         graph.setdefault(v, {})[u] = w
     best: int | None = None
@@ -221,12 +229,15 @@ def _stoer_wagner(graph: dict) -> int:
     """Global minimum edge cut of a small connected weighted graph (adjacency dict, mutated)."""
     best = math.inf
     nodes = list(graph)
+    # Ties go to the node whose text sorts last, as before; ranked once, since building str(v) for every
+    # candidate of every step was most of a 40-card report's aggregation (docs/benchmarks.md).
+    rank = {v: i for i, v in enumerate(sorted(nodes, key=str))}
     while len(nodes) > 1:
         weights = {v: 0 for v in nodes}
         order: list = []
         remaining = set(nodes)
         while remaining:
-            node = max(remaining, key=lambda v: (weights[v], str(v)))
+            node = max(remaining, key=lambda v: (weights[v], rank[v]))
             remaining.remove(node)
             order.append(node)
             for neighbour, w in graph[node].items():

@@ -34,3 +34,18 @@ def test_the_same_report_is_laid_out_once_and_a_changed_one_again(db, played_roo
     assert calls == ["pdf", "pdf"]
     service.render(report, "json")                     # JSON is never cached
     assert calls == ["pdf", "pdf", "json"]
+
+
+def test_the_key_follows_the_content_and_the_day_not_the_hour(db, played_room):
+    import dataclasses
+
+    report = service.room_report(db, service.room_id_for_code(db, played_room), ReportOptions())
+    morning = dataclasses.replace(report, generated_at="2026-12-04T09:00:00+00:00")
+    evening = dataclasses.replace(report, generated_at="2026-12-04T17:30:00+00:00")
+    next_day = dataclasses.replace(report, generated_at="2026-12-05T09:00:00+00:00")
+    assert cache.content_key(morning, "pdf") == cache.content_key(evening, "pdf")
+    assert cache.content_key(morning, "pdf") != cache.content_key(next_day, "pdf")   # the date is printed
+    assert cache.content_key(morning, "pdf") != cache.content_key(morning, "xlsx")
+    card = dataclasses.replace(morning.cards[0], title=morning.cards[0].title + " (herzien)")
+    retitled = dataclasses.replace(morning, cards=[card, *morning.cards[1:]])
+    assert cache.content_key(retitled, "pdf") != cache.content_key(morning, "pdf")
