@@ -184,7 +184,7 @@ def seat_named(session: Session, room_id: int, name: str) -> PlayerRecord | None
     # Names and ids only (casefold is Unicode-aware, SQL's lower() is not): a join into a room of hundreds
     # built an ORM object per seated player, a tenth of the server's CPU while a large room filled up.
     names = session.execute(select(PlayerRecord.id, PlayerRecord.display_name).where(
-        PlayerRecord.room_id == room_id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False)).order_by(PlayerRecord.id))
+        PlayerRecord.room_id == room_id, PlayerRecord.removed_at.is_(None), PlayerRecord.observer.is_(False)).order_by(PlayerRecord.id)).all()
     same = next((player_id for player_id, seated in names if seated.casefold() == wanted), None)
     return None if same is None else session.get(PlayerRecord, same)
 
