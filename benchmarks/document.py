@@ -100,15 +100,11 @@ def targets(results: dict) -> list[str]:
             *_fair_rows(h),
             f"| no player dropped | {h['held']:,} held of {h['connected']:,} connected, {h['errors']} errors | "
             f"{_yes(h['dropped'] == 0 and h['held'] == h['players'])} |",
+            *_big_rows(h),
             f"| stress saturation ≥ half the bare server's | {_num(h['votes_per_s_max'])} vs {_num(h['bare_votes_per_s_max'])} "
             f"votes/s | {_yes(None if half is None or h['votes_per_s_max'] is None else h['votes_per_s_max'] >= half)} |",
             f"| PDF report, 40 cards × 200 players < {TARGET_PDF_S:.0f} s | {_num(pdf, 2)} s | "
             f"{_yes(None if pdf is None else pdf < TARGET_PDF_S)} |"]
-    if h.get("big_players"):
-        rows.insert(-2, f"| {h['big_players']:,} players on one process (realistic): held, p99 < {TARGET_P99_MS:.0f} ms | "
-                        f"{h['big_held']:,} held, {h['big_errors']} errors, p99 {_ms(h['big_p99_ms'])} ms "
-                        f"(bare {_ms(h.get('big_bare_p99_ms'))} ms) | "
-                        f"{_yes(h['big_held'] == h['big_players'] and h['big_errors'] == 0 and h['big_p99_ms'] < TARGET_P99_MS)} |")
     again = report.get("pdf_served_again_s")
     if again is not None:
         rows.append(f"| the same PDF served again (load + aggregate + kept file) < {TARGET_PDF_AGAIN_S} s | {again:.2f} s | "
@@ -117,6 +113,16 @@ def targets(results: dict) -> list[str]:
         rows.append(f"| `inzetspel --help` < {TARGET_CLI_S:.0f} s | {h['cli_help_s']:.2f} s (`report --help` "
                     f"{h.get('cli_report_help_s', 0):.2f} s) | {_yes(h['cli_help_s'] < TARGET_CLI_S)} |")
     return rows
+
+
+def _big_rows(h: dict) -> list[str]:
+    """The 2,000-player run of the quick bench (issue 18), when it ran."""
+    if not h.get("big_players"):
+        return []
+    met = h["big_held"] == h["big_players"] and h["big_errors"] == 0 and h["big_p99_ms"] < TARGET_P99_MS
+    return [f"| {h['big_players']:,} players on one process (realistic): held, p99 < {TARGET_P99_MS:.0f} ms | "
+            f"{h['big_held']:,} held, {h['big_errors']} errors, p99 {_ms(h['big_p99_ms'])} ms "
+            f"(bare {_ms(h.get('big_bare_p99_ms'))} ms) | {_yes(met)} |"]
 
 
 def _fair_rows(h: dict) -> list[str]:
