@@ -189,6 +189,8 @@ def update_settings(db: Database, facilitator_id: int, typed_code: str, settings
     """Change the room's mechanics and timers (takes effect from the next phase)."""
     with db.transaction() as session:
         room = owned_room(session, facilitator_id, typed_code)
-        extra = {k: v for k, v in (room.settings or {}).items() if k in ("paused_remaining", "format")}  # format: the script on the dashboard
+        # Kept as they are: what the dashboard's rules form does not edit (format: the script on the dashboard;
+        # role_groups: set on the new-session form, a save of the rules must not reset them to the default).
+        extra = {k: v for k, v in (room.settings or {}).items() if k in ("paused_remaining", "format", "role_groups")}
         room.settings = {**settings.as_dict(), **extra}
         return room_outcome(session, room, online)

@@ -143,3 +143,17 @@ def test_seats_of_two_teams_are_not_merged(facilitator, join, room_code):
     facilitator.emit("watch_room", {"code": room_code}, callback=True)
     reply = facilitator.emit("merge_players", {"keep_id": anna.player_id, "drop_id": bea.player_id}, callback=True)
     assert reply["error"]["code"] == "player/other_team"
+
+
+def test_saving_the_rules_on_the_dashboard_keeps_the_rooms_role_groups(db, facilitator, room_code):
+    from game.store.models import RoomRecord
+
+    groups = [{"name": "Leiding", "roles": ["Leidinggevende", "MT-lid"]}, {"name": "HR", "roles": ["HR"]}]
+    with db.transaction() as session:
+        room = session.scalar(select(RoomRecord).where(RoomRecord.code == room_code))
+        room.settings = {**room.settings, "role_groups": groups}
+    # The dashboard's form has no role groups: saving its rules (here the quorum) leaves them as they were.
+    assert facilitator.emit("update_settings", {"code": room_code, "settings": {"team_quorum": 3}}, callback=True)["ok"]
+    with db.transaction() as session:
+        settings = session.scalar(select(RoomRecord.settings).where(RoomRecord.code == room_code))
+    assert settings["team_quorum"] == 3 and settings["role_groups"] == groups
