@@ -23,20 +23,36 @@ MOVED_SHARE = 0.2   # a fifth of the paired voters changed ...
 DECIDE = (agreement.POLARISED, agreement.DIVIDED)
 
 
-def headline(card: rm.CardResult, t: dict) -> str:
+def headline(card: rm.CardResult, t: dict, *, labels: bool = True) -> str:
     """'14 van 20 kozen B. Tijdelijk detacheren' / '17 van 20 eens' — the final vote in words."""
-    final = card.final
-    if final is None or final.agreement is None:
+    return tally_headline(card, card.final, t, labels=labels)
+
+
+def tally_headline(card: rm.CardResult, view: rm.Tally | None, t: dict, *, labels: bool = True) -> str:
+    """One ballot in words. A clear lead names its camp ('14 van 20 kozen B. Tijdelijk detacheren'); a split
+    (divided, polarised) or a tie also names the runner-up and every camp tied with the leader, by letter
+    ('10 van 20 kozen A, 10 kozen B'; '10 van 24 oneens, 10 eens'), so a reader sees the split the reading
+    names. `labels=False`: options by letter only (the decision note's question spells them out)."""
+    if view is None or view.agreement is None:
         return t["too_few_votes"]
-    a = final.agreement
-    if final.unanimous:
+    a = view.agreement
+    if view.unanimous:
         return t["everyone_chose"].format(choice=a.top_label)
-    if kind_of(card.kind).is_scale:
-        return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
-    text = t["count_chose"].format(count=a.top_count, total=a.total, choice=_short(a.top_label))
-    if a.tied:
-        text += " " + t["tied_note"]
-    return text
+    kind = kind_of(card.kind)
+    camps = kind.camp_values(len(card.choices))
+    ranked = sorted(range(len(view.camps)), key=lambda i: -view.camps[i])   # stable: the leader first
+    split = a.tied or a.reading in DECIDE
+    others = [i for k, i in enumerate(ranked[1:]) if view.camps[i] and (view.camps[i] == a.top_count or (split and k == 0))]
+    if kind.is_scale:
+        text = t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
+        return ", ".join([text] + [t[f"and_side_{camps[i]}"].format(count=view.camps[i]) for i in others])
+    if others or not labels:
+        choice = card.choices[a.top_camp - 1].mark
+    else:
+        choice = _short(a.top_label)
+    text = t["count_chose"].format(count=a.top_count, total=a.total, choice=choice)
+    return ", ".join([text] + [t["and_chose_one" if view.camps[i] == 1 else "and_chose"].format(
+        count=view.camps[i], choice=card.choices[camps[i] - 1].mark) for i in others])
 
 
 def _short(label: str, limit: int = 80) -> str:
@@ -52,7 +68,11 @@ def moves_text(card: rm.CardResult, t: dict) -> str:
     marks = {c.value: (c.label if kind_of(card.kind).is_scale else c.mark) for c in card.choices}
     parts = [t["move"].format(count=m.count, source=marks[m.source], target=marks[m.target]) for m in change.moves[:4]]
     text = t["changed_votes"].format(changed=change.changed, paired=change.paired)
-    return text + (": " + ", ".join(parts) if parts else "") + "."
+    text += (": " + ", ".join(parts) if parts else "") + "."
+    # The chance test is about this net shift (into the camp that leads after the discussion, against out
+    # of it), not about the individual changes above: say so, so that "within chance" is read right.
+    camp = f"“{t[f'side_{change.camp}']}”" if kind_of(card.kind).is_scale else card.choices[change.camp - 1].mark
+    return text + " " + t["net_shift"].format(camp=camp, before=change.before, after=change.after)
 
 
 def _question(card: rm.CardResult, t: dict) -> str:

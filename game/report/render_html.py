@@ -8,9 +8,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from game import config as settings
 from game.report import charts
 from game.report.aggregate import MAX_TEAM_ROWS
-from game.report.model import Action, CardResult, Report, Tally
+from game.report.model import Action, CardResult, Report
 from game.report.groups import expected_text, lean_text
-from game.report.note import moves_text
+from game.report.note import moves_text, tally_headline
 from game.report.sections import sections_of
 from game.report.text import long_date, strings
 from game.rules.kinds import SIDES, kind_of
@@ -78,7 +78,7 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
     context = {
         "r": report, "t": t, "cards": cards, "for_pdf": for_pdf, "toolbar": None if for_pdf else toolbar,
         "sections": sections_of(report), "show_code": show_code, "share": share, "pval": p_value(language),
-        "headline_of": lambda card, view: _headline(card, view, t), "moves": lambda card: moves_text(card, t),
+        "headline_of": lambda card, view: tally_headline(card, view, t), "moves": lambda card: moves_text(card, t),
         "pct_share": lambda value: f"{int(100 * value)}%",
         "lean": lambda card, group: lean_text(group, t, _scale(card)),
         "expected": lambda card, group: expected_text(group, _scale(card)),
@@ -97,18 +97,6 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
         "reading": lambda agreement: t[f"reading_{agreement.reading}"] if agreement else t["reading_none"],
     }
     return _environment().get_template("report/document.html").render(**context)
-
-
-def _headline(card: CardResult, view: Tally, t: dict) -> str:
-    """'14 of 20 chose B. …' for one ballot of a card."""
-    a = view.agreement
-    if a is None:
-        return t["too_few_votes"]
-    if view.unanimous:
-        return t["everyone_chose"].format(choice=a.top_label)
-    if _scale(card):
-        return t[f"count_side_{a.top_camp}"].format(count=a.top_count, total=a.total)
-    return t["count_chose"].format(count=a.top_count, total=a.total, choice=a.top_label) + (" " + t["tied_note"] if a.tied else "")
 
 
 def _scale(card: CardResult) -> bool:

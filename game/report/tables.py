@@ -27,12 +27,14 @@ def _chance(t: dict, difference: rm.Difference | None) -> str | None:
 
 def note_tables(report: rm.Report, t: dict) -> list[Table]:
     """The decision note as the first sheet: the three lists, then the actions by owner."""
-    rows = [[t["list"], t["card"], t["headline"], t["reading"], t["question"], t["paired_change"], t["argument_for_side"]]]
+    rows = [[t["list"], t["card"], t["headline"], t["reading"], t["question"], t["paired_change"], t["argument_for_side"],
+             t["chance"]]]
     for key in ("agree", "decide", "moved"):
         for e in getattr(report.note, key):
             rows.append([t[f"note_{key}"], f"{e.position}. {e.title}", e.headline,
                          t[f"reading_{e.reading}"] if e.reading else None, e.question or None, e.moves or None,
-                         " | ".join(a.text for a in e.arguments) or None])
+                         " | ".join(a.text for a in e.arguments) or None,
+                         None if e.beyond_chance is None else t["beyond_chance" if e.beyond_chance else "within_chance"]])
     rows += [[], [t["note_actions"]], [t["owner"], t["what"], t["due"], t["team"], t["card"], t["status"]]]
     for group in report.note.actions_by_owner:
         for a in group.actions:

@@ -77,8 +77,10 @@ def test_a_card_where_people_moved_beyond_chance_is_in_moved_not_in_agree():
     assert moved.change.difference.beyond_chance and moved.change.moves == [rm.Move(1, 2, 8)]
     note = note_of(moved)
     assert lists(note) == {"agree": [], "decide": [], "moved": [1], "rest": []}
+    # From which option to which, then the net shift that the chance test is about (into B: 2 before, 10 after).
     assert note.moved[0].moves == NL["changed_votes"].format(changed=8, paired=12) + ": " + NL["move"].format(
-        count=8, source="A", target="B") + "."
+        count=8, source="A", target="B") + ". " + NL["net_shift"].format(camp="B", before=2, after=10)
+    assert note.moved[0].moves.endswith("Kozen B (na het gesprek de grootste): eerst 2, daarna 10.")
     assert note.moved[0].beyond_chance is True
 
 
@@ -87,7 +89,8 @@ def test_moves_say_from_which_option_to_which_most_frequent_first():
     entry = note_of(card(1, pairs=pairs)).moved[0]
     assert entry.moves == (NL["changed_votes"].format(changed=7, paired=12) + ": "
                            + ", ".join(NL["move"].format(count=n, source=a, target=b)
-                                       for n, a, b in ((4, "A", "B"), (2, "C", "B"), (1, "D", "A"))) + ".")
+                                       for n, a, b in ((4, "A", "B"), (2, "C", "B"), (1, "D", "A"))) + ". "
+                           + NL["net_shift"].format(camp="B", before=5, after=11))
 
 
 def test_a_second_vote_by_some_only_compares_those_who_voted_twice():
@@ -158,7 +161,23 @@ def test_a_split_statement_asks_whether_to_make_it_our_position_with_an_argument
     entry = note_of(card(1, [0, 8, 0, 12, 0], kind="statement", arguments=arguments)).decide[0]
     assert entry.question == NL["question_statement"].format(title="Kaart 1")
     assert [a.text for a in entry.arguments] == ["Voor, nuttig", "Tegen, nuttig"]
-    assert entry.headline == NL["count_side_1"].format(count=12, total=20)
+    # Polarised: the headline names both sides, so that the reading agrees with what a reader sees.
+    assert entry.headline == "12 van 20 eens, 8 oneens"
+
+
+def test_a_tie_names_every_camp_tied_with_the_leader():
+    statement = note_of(card(1, [4, 6, 4, 5, 5], kind="statement")).decide[0]      # 10 oneens, 4 neutraal, 10 eens
+    assert statement.headline == "10 van 24 oneens, 10 eens" and statement.reading == "polarised"
+    three_way = note_of(card(2, [6, 6, 6, 2])).decide[0]                           # A, B and C tied
+    assert three_way.headline == "6 van 20 kozen A, 6 kozen B, 6 kozen C"
+    runner_up_of_one = note_of(card(3, [2, 1, 1, 1])).decide[0]                    # 5 voters, divided
+    assert runner_up_of_one.headline == "2 van 5 kozen A, 1 koos B"
+
+
+def test_a_paired_change_of_a_statement_names_the_side_it_counts():
+    pairs = [(1, 5)] * 6 + [(5, 5)] * 4 + [(5, 1)]
+    entry = note_of(card(1, pairs=pairs, kind="statement")).moved[0]
+    assert entry.moves.endswith("Kozen “eens” (na het gesprek de grootste): eerst 5, daarna 10.")
 
 
 def test_actions_are_grouped_by_owner_earliest_due_first():
