@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from game.play.rooms import RoomSpec, owned_room
+from game.play.rooms import DEFAULT_ROLES, RoomSpec, owned_room
 from game.rules.settings import RoomSettings
 from game.store.db import Database
 
@@ -52,6 +52,7 @@ class _Format(BaseModel):
     roles: list[str] | None = None
     follow_up: str | None = Field(default=None, pattern=SLUG)
     follow_up_after: str | None = Field(default=None, max_length=120)
+    default_follow_up: bool = False  # offered for the next session of a room whose format names no follow-up
     settings: dict
     script: _Script
 
@@ -81,6 +82,7 @@ class SessionFormat:
     script: dict
     follow_up: str | None = None
     follow_up_after: str | None = None
+    default_follow_up: bool = False
 
     def room_settings(self, shown: dict | None = None) -> RoomSettings:
         """The format's settings, overridden by what the facilitator changed in the form (`shown`)."""
@@ -91,11 +93,32 @@ class SessionFormat:
         values: dict = {"deck_slug": self.deck, "team_names": self.teams, "cards": self.cards, "roles": self.roles,
                         "shuffle": self.shuffle, "settings": self.room_settings(shown)}
         values.update(changes)
+        settings = values["settings"]
+        if settings.role_groups and "settings" not in changes:  # a follow-up keeps the earlier room's roles
+            groups = fit_role_groups(settings.role_groups, values["roles"] or DEFAULT_ROLES[self.language])
+            values["settings"] = RoomSettings.from_dict({**settings.as_dict(), "role_groups": groups or None})
         return RoomSpec(**values)
 
     def script_steps(self) -> list[tuple[str, str]]:
         """The script's phase texts in the order of play."""
         return [(p, self.script["phases"][p]) for p in PHASES if p in self.script["phases"]]
+
+
+def fit_role_groups(groups: list[dict], roles: tuple[str, ...] | list[str]) -> list[dict]:
+    """The format's role groups cut to the roles a room really has (a follow-up keeps the earlier room's roles):
+    roles the room lacks leave their group, and a group left empty goes."""
+    fitted = [{"name": g["name"], "roles": [r for r in g["roles"] if r in roles]} for g in groups]
+    return [g for g in fitted if g["roles"]]
+
+
+def follow_up_for(available: list[SessionFormat], earlier: str | None, language: str | None) -> SessionFormat | None:
+    """The format offered when a facilitator plans the next session of a room: the follow-up its format names,
+    or else (no format, or one without a follow-up) the default follow-up format in the deck's language."""
+    by_slug = {f.slug: f for f in available}
+    named = by_slug.get(earlier).follow_up if earlier in by_slug else None
+    if named in by_slug:
+        return by_slug[named]
+    return next((f for f in available if f.default_follow_up and f.language == language), None)
 
 
 class FormatError(ValueError):
@@ -118,7 +141,7 @@ def load_format_file(path: Path) -> SessionFormat:
                          deck=model.deck, cards=model.cards, shuffle=model.shuffle, teams=tuple(model.teams),
                          roles=tuple(model.roles) if model.roles else None, settings=dict(model.settings),
                          script=model.script.model_dump(), follow_up=model.follow_up,
-                         follow_up_after=model.follow_up_after)
+                         follow_up_after=model.follow_up_after, default_follow_up=model.default_follow_up)
 
 
 @lru_cache(maxsize=8)

@@ -40,7 +40,7 @@ def rooms_page():  # noqa: ANN201
     available = formats.formats_for(_formats_dir(), {d["slug"] for d in decks})
     chosen = _chosen_format(available, request.form if request.method == "POST" else request.args)
     if request.method == "GET":
-        chosen = _prefill(form, request.args, chosen, available)
+        chosen = _prefill(form, request.args, chosen, available, {d["slug"]: d["language"] for d in decks})
     if form.validate_on_submit():
         try:
             code = _create_from_form(form, chosen)
@@ -66,9 +66,10 @@ def _chosen_format(available: list[formats.SessionFormat], values) -> formats.Se
 
 
 def _prefill(form: RoomForm, args, chosen: formats.SessionFormat | None,  # noqa: ANN001
-             available: list[formats.SessionFormat]) -> formats.SessionFormat | None:
+             available: list[formats.SessionFormat], languages: dict[str, str]) -> formats.SessionFormat | None:
     """A blank form, or one filled from a format (?format=SLUG), a template (?template=ID) or an earlier room
-    (?follow_up=CODE); a follow-up of a room started from a format gets that format's follow-up format."""
+    (?follow_up=CODE); a follow-up gets the follow-up format of the earlier room's format, or the default
+    follow-up format (the six-month session) in the deck's language (game/play/formats.py follow_up_for)."""
     form.teams.data = "Team 1\nTeam 2\nTeam 3"
     form.roles.data = "\n".join(rooms.DEFAULT_ROLES["nl"])
     spec = None
@@ -82,8 +83,7 @@ def _prefill(form: RoomForm, args, chosen: formats.SessionFormat | None,  # noqa
             spec = rooms.spec_of_room(get_db(), g.facilitator_id, args["follow_up"])
             form.previous.data = spec.previous_room_code
             earlier = formats.format_of_room(get_db(), g.facilitator_id, args["follow_up"])
-            follow = next((f.follow_up for f in available if f.slug == earlier), None)
-            chosen = chosen or next((f for f in available if f.slug == follow), None)
+            chosen = chosen or formats.follow_up_for(available, earlier, languages.get(spec.deck_slug))
             if chosen is not None:  # same deck and tables as the earlier room, so the report can compare them
                 spec = chosen.spec(deck_slug=spec.deck_slug, team_names=spec.team_names, roles=spec.roles,
                                    title=chosen.title, previous_room_code=spec.previous_room_code)

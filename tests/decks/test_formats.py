@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,99 @@ def test_a_room_without_a_format_shows_no_script(browser):
     reply = browser.post("/rooms", {"deck": "mobiliteit-bespreekbaar", "teams": "Tafel 1", "roles": "HR\nLeidinggevende",
                                     "pacing": "team"}, page="/rooms")
     assert 'data-testid="format-script"' not in browser.get(reply.headers["Location"]).get_data(as_text=True)
+
+
+class _Form(HTMLParser):
+    """The fields of the new-session form as a browser would post them unchanged (first form with a submit)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._depth, self._done, self._textarea, self._select, self._first_option = 0, False, None, None, None
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+        a = dict(attrs)
+        if self._done:
+            return
+        if tag == "form" and a.get("method") == "post" and not a.get("action"):
+            self._depth = 1
+        elif self._depth and tag == "input" and a.get("name"):
+            if a.get("type") == "checkbox":
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value") or "y"
+            elif a["name"] != "csrf_token":
+                self.values[a["name"]] = a.get("value") or ""
+        elif self._depth and tag == "textarea":
+            self._textarea = a["name"]
+            self.values[self._textarea] = ""
+        elif self._depth and tag == "select":
+            self._select, self._first_option = a["name"], None
+        elif self._depth and tag == "option" and self._select:
+            if self._first_option is None:
+                self._first_option = a.get("value", "")
+                self.values.setdefault(self._select, self._first_option)
+            if "selected" in a:
+                self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+        if tag == "textarea":  # a browser drops the one newline that follows <textarea>
+            value = self.values[self._textarea]
+            self.values[self._textarea] = value[2:] if value.startswith("\r\n") else value.removeprefix("\n")
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self._depth:
+            self._depth, self._done = 0, True
+
+    def handle_data(self, data):  # noqa: ANN001, ANN201
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _prefilled(browser, page: str) -> dict[str, str]:  # noqa: ANN001
+    parser = _Form()
+    parser.feed(browser.get(page).get_data(as_text=True))
+    return parser.values
+
+
+def _create_unchanged(browser, page: str) -> str:  # noqa: ANN001
+    """Open the sessions page at `page`, press 'Create session' without touching the form: the new room's code."""
+    values = _prefilled(browser, page)
+    reply = browser.post("/rooms", values, page=page)
+    assert reply.status_code == 302, re.findall(r'class="error"[^>]*>([^<]+)', reply.get_data(as_text=True))
+    return reply.headers["Location"].rstrip("/").split("/")[-1]
+
+
+def _format_of(db, code: str) -> str | None:  # noqa: ANN001
+    from game.store.models import RoomRecord
+    with db.transaction() as session:
+        return session.query(RoomRecord).filter_by(code=code).one().settings.get("format")
+
+
+def test_the_whole_chain_of_follow_ups_runs_without_the_facilitator_writing_anything(browser, db):
+    """First session, return session after the conversations, six months later: each one button press."""
+    first = _create_unchanged(browser, "/rooms?format=hr-en-leidinggevenden")
+    second = _create_unchanged(browser, f"/rooms?follow_up={first}")
+    third = _create_unchanged(browser, f"/rooms?follow_up={second}")
+    assert [_format_of(db, c) for c in (first, second, third)] == [
+        "hr-en-leidinggevenden", "hr-en-leidinggevenden-na-de-gesprekken", "zes-maanden-later"]
+    dashboard = browser.get(f"/rooms/{third}").get_data(as_text=True)
+    assert 'data-testid="format-script"' in dashboard and "Zes maanden geleden" in dashboard
+
+
+@pytest.mark.parametrize("start", ["plenaire-aftrap", "mt-het-goede-voorbeeld", None])
+def test_planning_the_next_session_offers_the_six_month_format(browser, db, start):
+    """Also after a kick-off or a room started without a format: the six-month follow-up is offered, deck kept."""
+    page = f"/rooms?format={start}" if start else "/rooms"
+    first = _create_unchanged(browser, page)
+    values = _prefilled(browser, f"/rooms?follow_up={first}")
+    assert values.get("format") == "zes-maanden-later" and values["previous"] == first
+    assert values["deck"] == _prefilled(browser, page)["deck"]
+    assert _format_of(db, _create_unchanged(browser, f"/rooms?follow_up={first}")) == "zes-maanden-later"
+
+
+def test_an_english_room_is_not_offered_a_dutch_follow_up_format(browser, db):
+    reply = browser.post("/rooms", {"deck": "talking-about-mobility", "teams": "Table 1", "roles": "HR\nLine manager",
+                                    "pacing": "team", "vote_seconds": "60", "discuss_seconds": "300"}, page="/rooms")
+    code = reply.headers["Location"].rstrip("/").split("/")[-1]
+    assert "format" not in _prefilled(browser, f"/rooms?follow_up={code}")
