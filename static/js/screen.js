@@ -14,6 +14,7 @@
     [PH.DECIDE]: _("Deciding"), [PH.FINISHED]: _("Done") };
   let S = CFG.state;
   let deadline = null;
+  const PICTURE_CARDS = 6;  // team pacing: the room's picture shows at most this many cards (the latest)
   const socket = io({ auth: { screen: CFG.token, code: CFG.code }, transports: ["websocket", "polling"], query: { lang: window.i18n.language } });
   socket.on("screen", (state) => { S = state; render(); });
   socket.on("screen_voted", (d) => {  // a count for one table; a missed step waits for the next whole state
@@ -51,13 +52,28 @@
     if (S.finished) { stage = ending(); side = leaderboard(); }
     else if (!S.started) { stage = lobby(); side = ""; }
     else if (room.pacing === "plenary") { stage = plenary(); side = (discussing() ? prompts() : progress()) + leaderboard(); }
-    else { stage = tables() + picture(); side = themes() + leaderboard(); }
+    else { stage = tables() + picture() + themes(); side = leaderboard(); }
     document.getElementById("stage").innerHTML = notes + stage;
     document.getElementById("side").innerHTML = side;
     document.getElementById("side").hidden = !side;
     // Bar widths via the CSSOM: the Content-Security-Policy forbids inline style attributes.
     document.querySelectorAll("[data-pct]").forEach((el) => { el.style.width = el.dataset.pct + "%"; });
+    fit();
   }
+
+  function fit() {
+    // A projector cannot scroll: a long card, long options or many prompts are set smaller, step by step,
+    // until the whole picture fits the screen (large type wherever it fits).
+    const main = document.getElementById("main");
+    const levels = ["tight", "dense", "denser"];
+    main.classList.remove(...levels);
+    for (const level of levels) {
+      if (document.documentElement.scrollHeight <= window.innerHeight) return;
+      main.classList.remove(...levels);
+      main.classList.add(level);
+    }
+  }
+  window.addEventListener("resize", fit);
 
   function lobby() {
     // While people join: how many sit at each table (no names, nothing about votes exists yet).
@@ -68,7 +84,14 @@
   function cardBlock(card, round, total, compact) {
     // Compact (title only) once the result and the prompt need the room: everyone has read the card by then.
     return `<article class="card card-${card.kind}${compact ? " compact" : ""}" data-testid="screen-card"><span class="kind">${esc(KINDS.label(card))} · ${_("card %(n)s of %(total)s", { n: round, total: total })}</span>
-      <h2 lang="${esc(S.room.language)}">${esc(card.title)}</h2><p class="card-text" lang="${esc(S.room.language)}">${esc(card.text)}</p></article>`;
+      <h2 lang="${esc(S.room.language)}">${esc(card.title)}</h2><p class="card-text" lang="${esc(S.room.language)}">${esc(card.text)}</p>
+      ${compact ? "" : choices(card)}</article>`;
+  }
+
+  function choices(card) {
+    // While the room votes, the options (or the scale's points) are read from the screen as from the tablets.
+    return `<ol class="screen-choices screen-choices-${card.kind}" data-testid="screen-choices">${card.choices.map((c) =>
+      `<li><span class="choice-mark">${mark(card, c.value)}</span><span lang="${esc(S.room.language)}">${esc(c.label)}</span></li>`).join("")}</ol>`;
   }
 
   function plenary() {
@@ -127,7 +150,7 @@
     return `<section class="diverge-block result diverge-${card.kind}" data-testid="screen-result" aria-labelledby="result-title"><h2 id="result-title">${title}</h2>
       <ul class="legend legend-${card.kind}">${legend}</ul>${room}
       ${rows ? `<h3>${res.agree === true ? _("The tables agree") : res.agree === false ? _("Where the tables differ") : _("Per table")}</h3>
-      <table class="diverge diverge-${card.kind}"><caption class="sr-only">${_("Distribution of the votes per table")}</caption><tbody>${rows}</tbody></table>` : ""}
+      <table class="diverge diverge-${card.kind}${res.tables.length > 4 ? " many" : ""}"><caption class="sr-only">${_("Distribution of the votes per table")}</caption><tbody>${rows}</tbody></table>` : ""}
       ${hidden ? `<p class="muted">${ngettext("%(num)s table is not shown on its own (too few players to stay anonymous).", "%(num)s tables are not shown on their own (too few players to stay anonymous).", hidden)}</p>` : ""}</section>`;
   }
 
@@ -137,7 +160,8 @@
   }
 
   function tables() {
-    return `<div class="tiles progress-tiles" data-testid="screen-tables">${S.tables.map((t) => {
+    // Many tables: smaller tiles, so that every table and the room's picture fit the projector without scrolling.
+    return `<div class="tiles progress-tiles${S.tables.length > 6 ? " many" : ""}" data-testid="screen-tables">${S.tables.map((t) => {
       const pct = t.cards_total ? Math.round((100 * t.rounds_done) / t.cards_total) : 0;
       return `<div class="tile"><h3>${esc(t.name)} <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span></h3>
         <p>${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })}${t.votes_cast != null ? ` · <strong>${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}</strong>` : ""}</p>
@@ -149,14 +173,16 @@
   function picture() {
     const final = S.cards.filter((c) => c.first);
     const open = S.cards.length - final.length;
-    const rows = final.map((c) => {
+    const shown = final.slice(-PICTURE_CARDS);  // the latest: a projector cannot scroll; the report has them all
+    const rows = shown.map((c) => {
       const res = c.second || c.first;
       const tag = res.agree === true ? `<span class="tag agree">${_("tables agree")}</span>` : res.agree === false ? `<span class="tag differ">${_("tables differ")}</span>` : "";
       return `<li><div class="pic-head"><strong lang="${esc(S.room.language)}">${esc(c.card.title)}</strong>${tag}</div>
         ${res.room ? bar(c.card, res.room, false) : `<p class="withheld">${_("not shown (fewer than %(n)s votes)", { n: S.room.min_group })}</p>`}</li>`;
     }).join("");
     return `<section class="diverge-block picture" data-testid="screen-picture" aria-labelledby="picture-title"><h2 id="picture-title">${_("The room so far")}</h2>
-      ${rows ? `<ul class="picture-list">${rows}</ul>` : `<p class="muted">${_("A card appears here once every table has voted on it.")}</p>`}
+      ${rows ? `<ul class="picture-list${shown.length > 2 ? " two-columns" : ""}">${rows}</ul>` : `<p class="muted">${_("A card appears here once every table has voted on it.")}</p>`}
+      ${final.length > shown.length ? `<p class="muted">${ngettext("%(num)s earlier card is in the report.", "%(num)s earlier cards are in the report.", final.length - shown.length)}</p>` : ""}
       ${open ? `<p class="muted">${ngettext("%(num)s more card is still being played at some tables.", "%(num)s more cards are still being played at some tables.", open)}</p>` : ""}</section>`;
   }
 
@@ -164,7 +190,7 @@
     const all = S.room.themes || [];
     if (!all.length) return "";
     const done = new Set(S.themes_covered);
-    return `<section class="side-block"><h2>${_("Themes so far")}</h2><ul class="theme-chips">${all.map((th) =>
+    return `<section class="diverge-block themes-block"><h2>${_("Themes so far")}</h2><ul class="theme-chips">${all.map((th) =>
       `<li class="${done.has(th) ? "done" : ""}">${done.has(th) ? "✓ " : ""}${esc(themeTitle(th))}</li>`).join("")}</ul></section>`;
   }
 
@@ -182,7 +208,9 @@
     return `<section class="ending" data-testid="screen-end"><h1>${_("Finished")}</h1><p class="thanks">${_("Thank you for playing and for the conversation.")}</p>
       <p class="big-num">${ngettext("%(num)s decision", "%(num)s decisions", h.decisions)} · ${ngettext("%(num)s follow-up action", "%(num)s follow-up actions", h.actions)}</p>
       ${h.agreed.length ? `<div class="headlines"><section><h2>${_("Where the room agreed most")}</h2><ol>${h.agreed.map(item).join("")}</ol></section>
-      ${h.divided.length ? `<section><h2>${_("Where opinions differed most")}</h2><ol>${h.divided.map(item).join("")}</ol></section>` : ""}</div>` : ""}</section>`;
+      ${h.divided.length ? `<section><h2>${_("Where opinions differed most")}</h2><ol>${h.divided.map(item).join("")}</ol></section>` : ""}</div>` : ""}
+      ${S.themes_covered.length ? `<section class="end-themes"><h2>${_("Themes in this session")}</h2><ul class="theme-chips">${S.themes_covered.map((th) =>
+        `<li class="done">✓ ${esc(themeTitle(th))}</li>`).join("")}</ul></section>` : ""}</section>`;
   }
 
   render();

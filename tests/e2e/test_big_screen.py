@@ -39,6 +39,15 @@ def projector_shot(page, name: str) -> Path:
     return path
 
 
+def fits(page) -> None:  # noqa: ANN001
+    """A projector cannot scroll: everything the big screen shows is inside its 1920x1080."""
+    height, width = page.evaluate("() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
+    if height > PROJECTOR["height"] or width > PROJECTOR["width"]:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "screen-overflow.png"), full_page=True)  # what did not fit
+    assert height <= PROJECTOR["height"] and width <= PROJECTOR["width"], (width, height)
+
+
 def decode_qr(path) -> list[str]:
     import zxingcpp
     from PIL import Image
@@ -233,12 +242,15 @@ def test_the_big_screen_in_plenary_before_during_and_after_a_vote_and_at_the_end
     expect(screen.get_by_test_id("screen-card")).to_be_visible()
     expect(screen.get_by_test_id("corner-join")).to_be_visible()
     expect(screen.get_by_test_id("corner-join")).to_contain_text(code[:4])
+    expect(screen.get_by_test_id("screen-choices").locator("li")).to_have_count(4)  # the options, read from the screen
+    fits(screen)
     projector_shot(screen, "screen-plenary-before")
     # During: a count, never who.
     everyone = [b for t in (1, 2, 3) for b in tables[t]]
     for i, bot in enumerate(everyone[:11]):
         bot.call("cast_vote", {"round": 1, "choice": 1 + (i % 3 == 0) + (bot.table == 3), "prediction": 1})
     expect(screen.get_by_test_id("vote-meter")).to_contain_text("11 van 15")
+    fits(screen)
     projector_shot(screen, "screen-plenary-during")
     text = screen.locator("main").inner_text()
     assert "Speler" not in text and "Leidinggevende" not in text  # no names, no roles on the projector
@@ -248,6 +260,8 @@ def test_the_big_screen_in_plenary_before_during_and_after_a_vote_and_at_the_end
     expect(screen.get_by_test_id("screen-result")).to_contain_text("De stemming in de zaal")
     expect(screen.locator(".diverge tbody tr")).to_have_count(3)
     expect(screen.get_by_test_id("screen-prompt")).to_be_visible()
+    expect(screen.get_by_test_id("screen-choices")).to_have_count(0)  # the legend beside the result names them
+    fits(screen)
     projector_shot(screen, "screen-reveal")
     laptop.reload()
     expect(laptop.get_by_test_id(re.compile("figures-")).first).to_contain_text("De stemming")
@@ -271,6 +285,7 @@ def test_the_big_screen_in_plenary_before_during_and_after_a_vote_and_at_the_end
     expect(screen.get_by_test_id("screen-end")).to_contain_text("Waar de zaal het meest eens was")
     expect(screen.locator("#join-panel")).to_be_hidden()
     expect(screen.get_by_test_id("corner-join")).to_be_hidden()
+    fits(screen)
     projector_shot(screen, "screen-end")
     # A reload after the end still shows the end (issue 16); the link expires two hours later (issue 17,
     # tests/security/test_screen_links.py).
@@ -350,5 +365,45 @@ def test_the_big_screen_in_team_pacing_shows_every_table_and_the_room_so_far(sta
     expect(screen.locator(".theme-chips li.done").first).to_be_visible()
     expect(screen.locator(".leaderboard li")).to_have_count(3)
     expect(screen.get_by_test_id("corner-join")).to_be_visible()
+    fits(screen)
     projector_shot(screen, "screen-team-pacing")
     disconnect_all(bot.client for bots in tables.values() for bot in bots)
+
+
+def test_the_longest_card_a_deck_may_hold_still_fits_the_projector(start_server, server_env, tablet):
+    """A deck's card may have an 80-character title, 600 characters of text and four options of 160
+    (game/decks.py): while the room votes, the big screen shows it all, with the count, without scrolling."""
+    import json
+
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, TABLES, pacing="plenary", points=True)
+    bots = seat_bots(server.url, code, (5, 5))
+    laptop = tablet(PROJECTOR)
+    sign_in(laptop, server.url, code)
+    laptop.get_by_role("button", name=re.compile("Alle tafels: volgende stap")).click()
+    url = f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}"
+    config = re.compile(r'(<script type="application/json" id="inzet-config">)(.*?)(</script>)', re.S)
+
+    def longest(route) -> None:  # noqa: ANN001
+        page = route.fetch().text()
+        cfg = json.loads(config.search(page).group(2))
+        card = cfg["state"]["current"]["card"]
+        card["title"] = ("Een lange titel van een kaart die maar door blijft gaan " * 2)[:80]
+        card["text"] = ("Een teamleider wil een half jaar ruilen met een collega in de regio, maar het team is krap. " * 8)[:600]
+        for choice in card["choices"]:
+            choice["label"] = ("Ik doe mee, maar pas als er een vervanger is en het team er zelf achter staat, " * 3)[:160]
+        body = config.sub(lambda m: m.group(1) + json.dumps(cfg).replace("<", "\\u003c") + m.group(3), page)
+        route.fulfill(response=route.fetch(), body=body)
+
+    screen = tablet(PROJECTOR)
+    screen.route(url, longest)
+    live = re.compile(r"/socket\.io/\?")  # the connection, not the script
+    screen.route_web_socket(live, lambda ws: None)  # no live state replaces the long card
+    screen.route(live, lambda route: route.abort())
+    screen.goto(url)
+    expect(screen.get_by_test_id("screen-choices").locator("li")).to_have_count(4)
+    expect(screen.get_by_test_id("vote-meter")).to_contain_text("0 van 10")
+    fits(screen)
+    expect(screen.get_by_test_id("vote-meter")).to_be_in_viewport(ratio=1)
+    projector_shot(screen, "screen-longest-card")
+    disconnect_all(bot.client for bots_ in bots.values() for bot in bots_)
