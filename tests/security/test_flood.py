@@ -4,6 +4,7 @@ one line without a traceback. Against a real `inzetspel serve` (gevent), the flo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -55,6 +56,19 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def nice_flooder() -> None:
+    """The flooder runs at the lowest priority: an attacker's machine is not the server's. On this shared
+    two-core machine a flooder at full priority took a core from the server and its latency measured the
+    CPU contention, not the gate (its sends go into the kernel's buffers once the gate has cut it off)."""
+    os.nice(19)
+
+
 def venue_tablet(url: str, code: str, name: str):  # noqa: ANN201
     """A tablet of another venue (its own address, set as nginx sets X-Forwarded-For)."""
     c = sio_client.Client(reconnection=False)
@@ -90,20 +104,33 @@ def test_a_reconnecting_flooder_leaves_another_rooms_vote_ack_p95_within_twice_i
         return out
 
     vote_acks(10)  # warm up
+    cpu_at = cpu_seconds(server.proc.pid)
     baseline = vote_acks(80)
-    proc = subprocess.Popen([sys.executable, "-c", FLOODER, server.url, seat["token"], "11"], stdout=subprocess.PIPE, text=True)
+    cpu_baseline = cpu_seconds(server.proc.pid) - cpu_at
+    proc = subprocess.Popen([sys.executable, "-c", FLOODER, server.url, seat["token"], "11"], stdout=subprocess.PIPE, text=True,
+                            preexec_fn=nice_flooder)
+    cpu_at = cpu_seconds(server.proc.pid)
     time.sleep(1.0)  # the flood is on, and the gate has cut the first connection off
     during = vote_acks(80)
     out, _ = proc.communicate(timeout=30)
+    cpu_flood = cpu_seconds(server.proc.pid) - cpu_at  # the whole flood (11 s), the calm voter's 80 votes included
     flood = json.loads(out.strip().splitlines()[-1])
     figures = {**flood, "vote_ack_p50_ms_before": round(sorted(baseline)[len(baseline) // 2] * 1000, 2),
                "vote_ack_p95_ms_before": round(p95(baseline) * 1000, 2),
                "vote_ack_p50_ms_during": round(sorted(during)[len(during) // 2] * 1000, 2),
-               "vote_ack_p95_ms_during": round(p95(during) * 1000, 2), "max_ms_during": round(max(during) * 1000, 2)}
+               "vote_ack_p95_ms_during": round(p95(during) * 1000, 2), "max_ms_during": round(max(during) * 1000, 2),
+               "server_cpu_s_80_votes": round(cpu_baseline, 2), "server_cpu_s_flood_and_80_votes": round(cpu_flood, 2)}
     record("flood_reconnecting", figures)
-    assert flood["sent"] > 1000, flood
-    assert flood["connections"] >= 2 and flood["throttled"] > 0, flood  # cut off, came back, waited at the door
+    # It flooded past the cut (a burst of 60, then 100 refused), came back and waited at the door. How much
+    # more it sent depends on whether the cut connection's socket was closed at once or left unread until
+    # the kernel's buffers were full (then 65,000 frames "sent" that nobody read).
+    assert flood["sent"] > 200, flood
+    assert flood["connections"] >= 2 and flood["throttled"] > 0, flood
     assert p95(during) <= 2 * p95(baseline), figures
+    # What the flood cost the server: without the gate, every frame parsed and refused by the rules is
+    # seconds of CPU for 60,000 frames; with it, a few cut connections and the refused handshakes (an HTTP
+    # request read and answered 429: about a millisecond each; behind nginx its limit_req takes most).
+    assert cpu_flood <= cpu_baseline + 0.5 + 0.002 * flood["throttled"], figures
     assert count_rows(sqlite_server_env, "SELECT count(*) FROM votes") == 1  # the calm voter's one (changed) vote
     log = server.log()
     assert "Traceback" not in log, log[-2000:]
