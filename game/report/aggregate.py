@@ -25,6 +25,7 @@ from game.report.groups import card_groups
 from game.rules import agreement, privacy, role_groups
 from game.rules.cards import SCALE_LABELS
 from game.rules.kinds import KindDefinition, kind_of
+from game.rules.points import most_counted
 
 FOLLOW_UP_DAYS = 182           # the follow-up session: about six months after this one
 MAX_ARGUMENTS_PER_CARD = 4     # quoted on the card's page: spread over stances, most *nuttig* first
@@ -236,10 +237,12 @@ def _team_rows(kind: KindDefinition, choices, rounds, data: RoomData, first: dic
 
 
 def _differs(kind: KindDefinition, position: int | None, counts: list[int]) -> bool:
+    """Did the team decide for what was not its first vote's majority? The game's one tie rule
+    (rules/points.py): every camp tied for the most votes is the majority, so deciding for one is no departure."""
     if position is None or not sum(counts):
         return False
-    reading = kind.read(counts)
-    return reading.tied or kind.camp_values(len(counts))[reading.top_camp] != kind.camp_of(position)
+    camps = dict(zip(kind.camp_values(len(counts)), kind.camp_counts(counts)))
+    return kind.camp_of(position) not in most_counted(camps)
 
 
 def _decision_groups(team_rows: list[rm.TeamRow]) -> list[rm.DecisionGroup]:
@@ -262,7 +265,7 @@ def ranked_arguments(arguments: list[rm.ArgumentQuote]) -> list[rm.ArgumentQuote
 
 
 def _card_arguments(kind: KindDefinition, arguments: list, label_of: dict) -> list[rm.ArgumentQuote]:  # noqa: ANN001
-    """Every argument of the card, anonymous, ranked by *nuttig* taps; the first MAX_ARGUMENTS_PER_CARD
+    """Every argument of the card, anonymous, ranked by *nuttig* taps; the first MAX_ARGUMENTS_PER_CARD (quoted on
     are spread over the stances (each pick prefers a stance not quoted yet)."""
     quotes = ranked_arguments([rm.ArgumentQuote(
         stance=a.stance, text=a.text, helpful=a.helpful, team=team,
@@ -275,7 +278,10 @@ def _card_arguments(kind: KindDefinition, arguments: list, label_of: dict) -> li
         best = min(pool, key=lambda a: (stances[a.stance], -a.helpful, -len(a.text)))
         picked.append(best)
         pool.remove(best)
-    return picked + pool
+    # Quoted grouped by option or side: the side of the most *nuttig* quote first; within a side the pick
+    # order, which is by taps (a stable sort keeps it).
+    side_order = {s: i for i, s in enumerate(dict.fromkeys(a.stance for a in picked))}
+    return sorted(picked, key=lambda a: side_order[a.stance]) + pool
 
 
 def _breakdowns(kind: KindDefinition, choices: list[rm.Choice], voters: dict, min_group: int,

@@ -8,6 +8,7 @@ argued for it).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from game.rules.cards import CardKind
@@ -53,11 +54,14 @@ def majority(kind: CardKind, votes: dict[int, int]) -> set[int]:
     prediction value (a dilemma's options; a statement's sides -1/0/1 of the scale) and take the most
     counted; when several tie, every tied value is the majority (a prediction of any of them is right,
     nobody who voted for one of them is in the minority). No votes: no majority."""
-    if not votes:
-        return set()
-    counts = Counter(side(c) if kind is CardKind.STATEMENT else c for c in votes.values())
-    top = max(counts.values())
-    return {value for value, n in counts.items() if n == top}
+    return most_counted(Counter(side(c) if kind is CardKind.STATEMENT else c for c in votes.values()))
+
+
+def most_counted(counts: Mapping[int, int]) -> set[int]:
+    """The tie rule itself, for counts per prediction value (an option, or a side): every value with the
+    most votes; none without votes. The report asks it too (a team's decision against its first vote)."""
+    top = max(counts.values(), default=0)
+    return {value for value, n in counts.items() if n == top} if top else set()
 
 
 def right_predictions(facts: RoundFacts) -> set[int]:

@@ -169,3 +169,19 @@ def test_the_aggregate_is_a_pure_function_of_the_stored_data(db, played_room):
         data = load_room(s, s.scalar(select(RoomRecord).where(RoomRecord.code == played_room)))
     at = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
     assert build_report(data, options=ReportOptions(generated_at=at)) == build_report(data, options=ReportOptions(generated_at=at))
+
+
+def test_a_team_that_tied_and_decided_for_one_of_the_tied_camps_did_not_decide_against_its_vote(db, facilitator_id):
+    # One tie rule (game/rules/points.py): 3 against 3 makes both camps the team's majority, as for points and
+    # predictions; deciding for either is no departure from the first vote. One vote more for the other side is.
+    def chooser(number, team, player, choices, rng):
+        tied = player % 2 == 0
+        return choices[0] if tied or (number == 2 and player == 1) else choices[-1]
+
+    code = play_room(db, facilitator_id, teams=1, players=6, cards=2, chooser=chooser)
+    tie, lead = report_of(db, code).cards
+    assert tie.first.counts[0] == tie.first.counts[-1] == 3
+    (row,) = tie.teams
+    assert row.decided and row.position in (1, len(tie.choices)) and row.differs_from_vote is False
+    (row,) = lead.teams   # 4 against 2: the team decided for the leading camp (play_room picks the most chosen)
+    assert row.differs_from_vote is False
