@@ -35,6 +35,7 @@ def test_a_format_sets_every_mechanic_and_a_script_for_start_end_and_the_main_ph
     fmt = load_format_file(path)
     for key in ("pacing", "second_vote", "predictions", "vote_seconds", "discuss_seconds", "min_group", "role_groups"):
         assert key in fmt.settings, f"{path.name} does not set {key}"
+    assert fmt.cards, f"{path.name} does not set how many cards"
     assert {"vote", "reveal", "discuss", "decide"} <= set(fmt.script["phases"])
 
 
@@ -189,8 +190,17 @@ def test_planning_the_next_session_offers_the_six_month_format(browser, db, star
     assert _format_of(db, _create_unchanged(browser, f"/rooms?follow_up={first}")) == "zes-maanden-later"
 
 
-def test_an_english_room_is_not_offered_a_dutch_follow_up_format(browser, db):
-    reply = browser.post("/rooms", {"deck": "talking-about-mobility", "teams": "Table 1", "roles": "HR\nLine manager",
+def test_an_english_room_is_offered_the_english_six_month_format(browser, db):
+    reply = browser.post("/rooms", {"deck": "talent-and-passion", "teams": "Table 1", "roles": "HR\nLine manager",
                                     "pacing": "team", "vote_seconds": "60", "discuss_seconds": "300"}, page="/rooms")
     code = reply.headers["Location"].rstrip("/").split("/")[-1]
-    assert "format" not in _prefilled(browser, f"/rooms?follow_up={code}")
+    values = _prefilled(browser, f"/rooms?follow_up={code}")
+    assert (values.get("format"), values["deck"], values["role_groups"]) == ("six-months-on", "talent-and-passion", "Line managers: Line manager\nHR: HR")
+    later = _create_unchanged(browser, f"/rooms?follow_up={code}")
+    assert _format_of(db, later) == "six-months-on"
+    assert "Six months ago we played these cards" in browser.get(f"/rooms/{later}").get_data(as_text=True)
+
+
+def test_each_language_has_one_default_follow_up_format():
+    defaults = [f for f in load_formats(ROOT / "formats").values() if f.default_follow_up]
+    assert sorted(f.language for f in defaults) == ["en", "nl"]
