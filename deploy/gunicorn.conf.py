@@ -14,3 +14,13 @@ accesslog = "-"
 access_log_format = '"%(r)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201
+    """No client address in gunicorn's own lines either (docs/privacy.md): its "Invalid request from ip=…"
+    warnings (junk sent to the port, a WebSocket's frames read as a request) pass the app's filter too."""
+    from game.security import NoClientAddresses
+
+    for log in (worker.log.error_log, worker.log.access_log):
+        for handler in log.handlers:
+            handler.addFilter(NoClientAddresses())

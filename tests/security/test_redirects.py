@@ -42,3 +42,62 @@ def test_a_log_line_names_no_client_address():
     other = logging.LogRecord("x", logging.INFO, __file__, 1, "client 2001:db8::1 and 198.51.100.4:80", None, None)
     NoClientAddresses().filter(other)
     assert "2001:db8" not in other.getMessage() and "198.51.100.4" not in other.getMessage()
+
+
+JUNK = [b"\x16\x03\x01\x02\x00 / HTTP/1.1\r\n\r\n",                # TLS to a plain port: "Invalid HTTP method"
+        b"\x81\xfe\x00\x10abcdefgh\r\n\r\n",                      # a WebSocket frame read as a request
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"]  # a header no server accepts
+
+
+def _send_junk(port: int) -> None:
+    import socket
+
+    for payload in JUNK:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(payload)
+            s.settimeout(5)
+            assert s.recv(100).startswith(b"HTTP/1.1 4")
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("how", ["inzetspel serve", "gunicorn -c deploy/gunicorn.conf.py"])
+def test_junk_on_the_port_is_logged_without_the_senders_address(how, start_server, sqlite_server_env, tmp_path):
+    """The server library's own lines ("Invalid HTTP method … from ('127.0.0.1', 51234)" under `inzetspel serve`,
+    "Invalid request from ip=127.0.0.1" under gunicorn) name the sender: they pass the address filter."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+
+    from tests.server.conftest import ROOT, free_port
+
+    if how == "inzetspel serve":
+        server = start_server("gevent", env=sqlite_server_env)
+        port, read_log = server.port, server.log
+    else:
+        port, log_path = free_port(), tmp_path / "gunicorn.log"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "game.wsgi:app"],
+                                    env={**sqlite_server_env, "BIND": f"127.0.0.1:{port}"}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        read_log = log_path.read_text
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                assert time.monotonic() < deadline and proc.poll() is None, read_log()
+                time.sleep(0.2)
+    try:
+        started = len(read_log())  # the start-up lines name the address the server listens on: not a client's
+        _send_junk(port)
+        time.sleep(0.5)
+        lines = read_log()[started:]
+        assert lines.count("[address]") >= 2, lines  # each server logs at least two of them, address filtered
+        assert "127.0.0.1" not in lines, lines
+    finally:
+        if how != "inzetspel serve":
+            proc.terminate()
+            proc.wait(10)
