@@ -168,7 +168,8 @@ def formats_for(folder: Path, decks: set[str]) -> list[SessionFormat]:
     """The formats a facilitator can start: those whose deck is in the library, in file order."""
     found = [f for f in load_formats(folder).values() if f.deck in decks]
     follow_ups = {f.follow_up for f in found}
-    return sorted(found, key=lambda f: f.slug in follow_ups)  # formats to start with first, their follow-ups after
+    # formats to start with first, the follow-ups (named by another format, or offered by default) after them
+    return sorted(found, key=lambda f: f.slug in follow_ups or f.default_follow_up)
 
 
 def remember_format(db: Database, facilitator_id: int, code: str, slug: str) -> None:

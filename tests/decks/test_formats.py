@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from game.decks import load_deck_file
-from game.play.formats import FormatError, load_format_file, load_formats
+from game.play.formats import FormatError, formats_for, load_format_file, load_formats
 from game.play.rooms import DEFAULT_ROLES
 from tests.conftest import ROOT
 
@@ -199,6 +199,12 @@ def test_an_english_room_is_offered_the_english_six_month_format(browser, db):
     later = _create_unchanged(browser, f"/rooms?follow_up={code}")
     assert _format_of(db, later) == "six-months-on"
     assert "Six months ago we played these cards" in browser.get(f"/rooms/{later}").get_data(as_text=True)
+
+
+def test_the_picker_lists_the_formats_to_start_with_before_the_follow_ups():
+    listed = [f.slug for f in formats_for(ROOT / "formats", set(DECKS))]
+    assert listed[:3] == ["hr-en-leidinggevenden", "mt-het-goede-voorbeeld", "plenaire-aftrap"]
+    assert set(listed[3:]) == {"hr-en-leidinggevenden-na-de-gesprekken", "zes-maanden-later", "six-months-on"}
 
 
 def test_each_language_has_one_default_follow_up_format():
