@@ -255,3 +255,39 @@ def test_the_guessing_arithmetic_in_the_docs_matches_the_code():
     assert f"≤ {everyone * windows:,} + 10 000 × {windows}".replace(",", " ") in doc and round(wave / 1e6, 1) == 1.5
     assert round(wave * 1000 / space * 100, 2) == 0.18 and "**0.18 %**" in doc
     assert not any(ch in codes.ALPHABET for ch in "01OIL")
+
+
+def test_files_with_hr_data_are_the_owners_only_from_the_first_byte(tmp_path, monkeypatch):
+    """`report -o` and `rooms export -o` write through write_private: the mode is 0600 before a byte goes in,
+    for a new file and for an old world-readable one (a chmod after writing leaves a window; issue 17)."""
+    import os
+
+    from game.cli import write_private
+
+    modes = []
+    real_fdopen = os.fdopen
+
+    def watching_fdopen(fd, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        handle = real_fdopen(fd, *args, **kwargs)
+        real_write = handle.write
+
+        def write(data):  # noqa: ANN001, ANN202
+            modes.append(os.stat(fd).st_mode & 0o777)
+            return real_write(data)
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr(os, "fdopen", watching_fdopen)
+    old_umask = os.umask(0o022)
+    try:
+        fresh, old = tmp_path / "rapport.pdf", tmp_path / "export.json"
+        old.write_text("earlier export")
+        old.chmod(0o644)
+        write_private(fresh, b"HR data")
+        write_private(old, b"HR data")
+    finally:
+        os.umask(old_umask)
+    assert modes == [0o600, 0o600]
+    assert fresh.read_bytes() == old.read_bytes() == b"HR data"
+    assert {fresh.stat().st_mode & 0o777, old.stat().st_mode & 0o777} == {0o600}
