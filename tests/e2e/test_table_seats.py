@@ -52,6 +52,10 @@ def test_the_same_name_on_a_second_tablet_continues_the_seat_and_the_facilitator
     role = card.locator(".mini-role", has_text="Bestuurder / directeur")
     expect(role).to_be_visible()
     assert role.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    # Every seat control stays inside the card (they wrap), the last one too.
+    outside = card.evaluate("""c => { const right = c.getBoundingClientRect().right;
+        return [...c.querySelectorAll('.mini-players select, .mini-players button')].filter((el) => el.getBoundingClientRect().right > right + 1).length; }""")
+    assert outside == 0, f"{outside} seat controls run out of the team card"
     shot(laptop, "table-dashboard-seats", full_page=True)
     axe.check(laptop, "dashboard: seat controls")
     axe.assert_clean()
@@ -61,6 +65,15 @@ def test_the_same_name_on_a_second_tablet_continues_the_seat_and_the_facilitator
     expect(card.locator(".mini-players li")).to_have_count(2)
     expect(new.locator(".players li")).to_have_count(2)
     expect(new.locator(".players")).to_contain_text("Bas")
+    # The facilitator removes a seat: "x van y" counts only the seats left.
+    new.locator('[data-act="draw"]').click()
+    phase(new, "vote")
+    expect(new.get_by_test_id("vote-count")).to_contain_text("0 van 2 aan tafel hebben gestemd.")
+    laptop.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("button", name="Verwijder Bas").first.click()
+    expect(card.locator(".mini-players li")).to_have_count(1)
+    expect(new.locator(".players li")).to_have_count(1)
+    expect(new.get_by_test_id("vote-count")).to_contain_text("0 van 1 aan tafel hebben gestemd.")
 
 
 def test_the_decision_screen_cues_the_action_keeps_the_owner_message_and_shows_decisions(server, contexts):
