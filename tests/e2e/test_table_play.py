@@ -43,6 +43,27 @@ def test_a_team_waits_for_its_quorum_and_the_facilitator_can_start_a_table(serve
     axe.assert_clean()
 
 
+def test_the_facilitator_sets_the_minimum_per_team_on_the_dashboard(server, contexts):
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url)
+    laptop.get_by_text("Spelregels en timers van deze sessie").click()
+    quorum = laptop.get_by_label("Spelers aan tafel vóór de eerste kaart")
+    expect(quorum).to_have_value("2")  # the default
+    quorum.fill("3")
+    laptop.locator("#settings-form button").click()
+    expect(laptop.locator("#control-status")).to_have_text("Spelregels opgeslagen.")
+    anna, bas = contexts(), contexts()
+    join(anna, server.url, code, "Anna")
+    join(bas, server.url, code, "Bas")
+    expect(anna.get_by_test_id("quorum-wait")).to_have_text("Wachten op je team: 2 van 3 spelers zijn er.")
+    expect(anna.locator('[data-act="draw"]')).to_have_count(0)
+    cem = contexts()
+    join(cem, server.url, code, "Cem")
+    expect(anna.locator('[data-act="draw"]')).to_be_visible()
+    anna.locator('[data-act="draw"]').click()
+    expect(cem.get_by_test_id("vote-count")).to_contain_text("0 van 3 aan tafel hebben gestemd.")  # all three vote on card 1
+
+
 def test_the_last_voter_predicts_too_and_focus_stays_on_the_control(server, contexts):
     laptop = contexts(LAPTOP)
     code = new_room(laptop, server.url)
