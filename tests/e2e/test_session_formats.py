@@ -53,6 +53,10 @@ def test_a_format_started_from_the_sessions_page_creates_its_room_and_shows_its_
     expect(laptop.locator("#settings-form #vote_seconds")).to_have_value("90")
     expect(laptop.locator("#settings-form #discuss_seconds")).to_have_value("600")
     expect(laptop.locator("#settings-form #points")).not_to_be_checked()
+    expect(laptop.locator("#settings-form #pacing")).to_have_value("team")
+    expect(laptop.locator("#settings-form #second_vote")).to_be_checked()
+    expect(laptop.locator("#settings-form #predictions")).to_be_checked()
+    expect(laptop.locator("#settings-form #team_quorum")).to_have_value("3")
     shot(laptop, "formats-dashboard-810")
     axe.check(laptop, "dashboard with a format script")
     laptop.set_viewport_size(BIG)
@@ -64,4 +68,15 @@ def test_a_format_started_from_the_sessions_page_creates_its_room_and_shows_its_
     expect(laptop.get_by_test_id("chosen-format")).to_contain_text("Terugkomsessie na de gesprekken")
     expect(laptop.locator("#second_vote")).not_to_be_checked()
     shot(laptop, "formats-follow-up-1920")
+    laptop.get_by_role("button", name="Sessie aanmaken").click()
+    expect(laptop.get_by_test_id("format-script")).to_contain_text("Welkom terug")
+
+    # And after the return session: the six-month session, again without writing anything.
+    laptop.goto(f"{server.url}/rooms")
+    laptop.locator(".room-list li", has_text="Terugkomsessie na de gesprekken").get_by_role(
+        "link", name="Vervolgsessie starten").click()
+    expect(laptop.get_by_test_id("chosen-format")).to_contain_text("Zes maanden later")
+    laptop.get_by_role("button", name="Sessie aanmaken").click()
+    expect(laptop.get_by_test_id("format-script")).to_contain_text("Zes maanden geleden")
+    shot(laptop, "formats-six-months-1920")
     axe.assert_clean()
