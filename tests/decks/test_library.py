@@ -103,6 +103,29 @@ def test_a_room_started_on_version_1_keeps_its_cards_after_the_deck_is_edited_to
     assert sorted(r["version"] for r in used) == [1, 2]
 
 
+def test_a_room_on_a_bundled_deck_keeps_its_cards_when_the_deck_file_is_rewritten(db, tmp_path):
+    """Issue 19 rewrote cards of bundled decks in place (same ids): rooms that played the old text keep it."""
+    from game.deck_io import to_yaml
+
+    code = create_room(db, None, RoomSpec(deck_slug=BUNDLED_SLUG, team_names=("Team 1",), shuffle=False))
+    content = copy.deepcopy(library.get_deck(db, BUNDLED_SLUG)["content"])
+    before = copy.deepcopy(content["cards"])
+    card = next(c for c in content["cards"] if c["id"] == "mb-05")
+    card["text"] = "Een herschreven situatie in het Sociaal Domein, met een andere afweging. Wat besluit je?"
+    card["options"] = card["options"][:3]
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / f"{BUNDLED_SLUG}.yml").write_text(to_yaml(content), encoding="utf-8")
+    old_version = library.get_deck(db, BUNDLED_SLUG)["version"]
+    assert library.sync_bundled_decks(db, folder) == 1
+    assert library.get_deck(db, BUNDLED_SLUG)["version"] == old_version + 1
+    with db.transaction() as session:
+        room = session.scalar(select(RoomRecord).where(RoomRecord.code == code))
+        cards = session.scalars(select(RoomCardRecord.card).where(RoomCardRecord.room_id == room.id).order_by(RoomCardRecord.position)).all()
+        assert room.deck.version == old_version
+    assert list(cards) == before  # the old text and all four options, so its votes keep their meaning
+
+
 def test_a_players_dilemma_is_added_as_a_new_version_with_the_next_card_id(db, own):
     dilemma = {"kind": "dilemma", "title": "Een dilemma van een speler", "text": "Een situatie die een speler zelf meemaakte op het werk.",
                "options": ["Ik doe het een", "Ik doe het ander"], "prompts": ["Herken je dit?"]}
