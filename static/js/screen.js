@@ -154,14 +154,18 @@
       ${hidden ? `<p class="muted">${ngettext("%(num)s table is not shown on its own (too few players to stay anonymous).", "%(num)s tables are not shown on their own (too few players to stay anonymous).", hidden)}</p>` : ""}</section>`;
   }
 
+  // Once play has started, a table nobody sits at is left out (while people join, the lobby shows it with 0).
+  const seatedTables = () => S.tables.filter((t) => t.seated > 0);
+
   function progress() {
-    return `<section class="side-block"><h2>${_("Tables")}</h2><ul class="table-list">${S.tables.map((t) => `<li><span>${esc(t.name)}</span>
+    return `<section class="side-block"><h2>${_("Tables")}</h2><ul class="table-list">${seatedTables().map((t) => `<li><span>${esc(t.name)}</span>
       <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span>${t.votes_cast != null ? `<span class="count">${t.votes_cast}/${t.votes_needed}</span>` : ""}</li>`).join("")}</ul></section>`;
   }
 
   function tables() {
     // Many tables: smaller tiles, so that every table and the room's picture fit the projector without scrolling.
-    return `<div class="tiles progress-tiles${S.tables.length > 6 ? " many" : ""}" data-testid="screen-tables">${S.tables.map((t) => {
+    const shown = seatedTables();
+    return `<div class="tiles progress-tiles${shown.length > 6 ? " many" : ""}" data-testid="screen-tables">${shown.map((t) => {
       const pct = t.cards_total ? Math.round((100 * t.rounds_done) / t.cards_total) : 0;
       return `<div class="tile"><h3>${esc(t.name)} <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span></h3>
         <p>${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })}${t.votes_cast != null ? ` · <strong>${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}</strong>` : ""}</p>

@@ -403,6 +403,7 @@ def test_the_longest_card_a_deck_may_hold_still_fits_the_projector(start_server,
     screen.goto(url)
     expect(screen.get_by_test_id("screen-choices").locator("li")).to_have_count(4)
     expect(screen.get_by_test_id("vote-meter")).to_contain_text("0 van 10")
+    expect(screen.locator(".table-list li")).to_have_text([re.compile("Tafel Noord"), re.compile("Tafel Midden")])  # nobody at Zuid
     fits(screen)
     expect(screen.get_by_test_id("vote-meter")).to_be_in_viewport(ratio=1)
     projector_shot(screen, "screen-longest-card")
