@@ -136,8 +136,9 @@
     if (r.unanimous) {
       return `<p class="agreed${big ? " agreed-big" : ""}">${_("Everyone agreed")}: <strong>${mark(card, r.leader)}</strong> ${esc(label(card, r.leader))}</p>`;
     }
-    const segs = card.choices.map((c, i) => ({ c: c, pct: Math.round((100 * r.counts[i]) / r.n) })).filter((x) => x.pct > 0);
-    return `<span class="stack${big ? " stack-big" : ""}">${segs.map((x) => `<span class="seg seg-${x.c.value}" data-pct="${x.pct}" aria-hidden="true">${x.pct >= 8 ? `${mark(card, x.c.value)} ${x.pct}%` : ""}</span>`).join("")}</span>
+    // Widths exact (rounded labels need not add up to 100: the bar must still fill), labels rounded.
+    const segs = card.choices.map((c, i) => ({ c: c, width: (100 * r.counts[i]) / r.n, pct: Math.round((100 * r.counts[i]) / r.n) })).filter((x) => x.width > 0);
+    return `<span class="stack${big ? " stack-big" : ""}">${segs.map((x) => `<span class="seg seg-${x.c.value}" data-pct="${x.width.toFixed(3)}" aria-hidden="true">${x.pct >= 8 ? `${mark(card, x.c.value)} ${x.pct}%` : ""}</span>`).join("")}</span>
       <span class="sr-only">${segs.map((x) => `${mark(card, x.c.value)}: ${x.pct}%`).join(", ")}</span>`;
   }
 

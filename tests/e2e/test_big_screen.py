@@ -127,6 +127,9 @@ def test_projector_and_dashboard_during_a_plenary_game(start_server, server_env,
     expect(screen.get_by_test_id("screen-result")).to_contain_text("3 tafels worden niet apart getoond")
     expect(screen.locator(".diverge tbody tr")).to_have_count(0)
     projector_shot(screen, "screen-reveal-small-tables")
+    # 33 % + 33 % + 25 % + 8 % (rounded labels) still fill the whole bar.
+    gap = screen.locator(".stack-big").evaluate("s => s.clientWidth - [...s.children].reduce((w, c) => w + c.getBoundingClientRect().width, 0)")
+    assert abs(gap) < 1, gap
 
     # The second vote, then each table records its decision (the first bot has the turn).
     expect(advance).to_contain_text("tweede stemming")
