@@ -83,3 +83,26 @@ def comfort_notice(db: Database, code: str, entry: dict) -> dict:
         min_group = min_group_of({"settings": room.settings or {}})
         settled = settled_rounds(entry, sizes.get(team.id, 0), team.rounds_done, team.phase, room.is_open)
     return comfort_view(entry, min_group, entry["team_id"] in released_teams(sizes, min_group), settled)
+
+
+def settled_cards(db: Database, room_id: int) -> set[int]:
+    """Positions of the room's cards whose first vote is over at every table that has voters (revealed or
+    skipped), or every card once the room has ended.
+
+    The dashboard's live role-group picture shows only these: a card's figures then no longer change, so two
+    refreshes cannot be set side by side to read one table's few members (or one vote not yet revealed)."""
+    with db.transaction() as session:
+        room = session.get(RoomRecord, room_id)
+        position_of = dict(session.execute(select(RoomCardRecord.id, RoomCardRecord.position)
+                                           .where(RoomCardRecord.room_id == room_id)).all())
+        if not room.is_open:
+            return set(position_of.values())
+        voting = set(session.scalars(select(PlayerRecord.team_id).where(
+            PlayerRecord.room_id == room_id, PlayerRecord.observer.is_(False), PlayerRecord.removed_at.is_(None))))
+        done = session.execute(
+            select(RoundRecord.room_card_id, RoundRecord.team_id).join(TeamRecord, TeamRecord.id == RoundRecord.team_id)
+            .where(TeamRecord.room_id == room_id, (RoundRecord.revealed_at.is_not(None)) | RoundRecord.skipped)).all()
+    over: dict[int, set[int]] = {}
+    for room_card_id, team_id in done:
+        over.setdefault(room_card_id, set()).add(team_id)
+    return {position for card_id, position in position_of.items() if voting and voting <= over.get(card_id, set())}

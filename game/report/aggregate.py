@@ -266,7 +266,7 @@ def ranked_arguments(arguments: list[rm.ArgumentQuote]) -> list[rm.ArgumentQuote
 
 def _card_arguments(kind: KindDefinition, arguments: list, label_of: dict) -> list[rm.ArgumentQuote]:  # noqa: ANN001
     """Every argument of the card, anonymous, ranked by *nuttig* taps; the first MAX_ARGUMENTS_PER_CARD (quoted on
-    are spread over the stances (each pick prefers a stance not quoted yet)."""
+    the card's page) are spread over the stances (each pick prefers a stance not quoted yet) and grouped by stance."""
     quotes = ranked_arguments([rm.ArgumentQuote(
         stance=a.stance, text=a.text, helpful=a.helpful, team=team,
         stance_label=label_of.get(int(a.stance) if a.stance.isdigit() else a.stance) if a.stance else None)

@@ -44,29 +44,50 @@ def card_groups(kind: KindDefinition, choices: list[rm.Choice], breakdown: rm.Br
     return rm.CardGroups(groups=leans, same_lean=same, difference=breakdown.difference, note=breakdown.note)
 
 
-def lean_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
-    """'Leiding: 8 van 12 kozen A. …' / 'HR: iedereen eens'."""
-    name = group.group
+def choice_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
+    """What the group chose, without its name: '8 van 12 kozen C' / 'iedereen: eens'."""
     lean = group.lean
     if lean is None:
-        return f"{name}: –"
+        return "–"
     if group.unanimous:
-        return f"{name}: " + t["everyone_chose"].format(choice=lean.top_label if scale else _mark(lean))
+        return t["everyone_chose"].format(choice=lean.top_label if scale else _mark(lean))
     if scale:
         text = t[f"count_side_{lean.top_camp}"].format(count=lean.top_count, total=lean.total)
-        return f"{name}: " + text + (" " + t["tied_note"] if lean.tied else "")
-    # The option's letter only: the card's options are listed on its page.
-    text = t["count_chose"].format(count=lean.top_count, total=lean.total, choice=_mark(lean))
-    return f"{name}: " + text + (" " + t["tied_note"] if lean.tied else "")
+    else:
+        # The option's letter only: the card's options are listed on its page.
+        text = t["count_chose"].format(count=lean.top_count, total=lean.total, choice=_mark(lean))
+    return text + (" " + t["tied_note"] if lean.tied else "")
+
+
+def lean_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
+    """'Leiding: 8 van 12 kozen C' / 'HR: iedereen: A'."""
+    return f"{group.group}: " + choice_text(group, t, scale)
 
 
 def _mark(reading: rm.Reading) -> str:
     return reading.top_label.split(".", 1)[0]
 
 
-def expected_text(group: rm.GroupLean, scale: bool) -> str:
-    """'B (7/12)' / 'eens (9/12)': what the group expected its team's majority to choose."""
+def expected_text(group: rm.GroupLean, scale: bool, t: dict | None = None) -> str:
+    """What the group expected its team's majority to choose: 'B (7 van 12 voorspellingen)' (without `t`:
+    'B (7/12)')."""
     e = group.expected
     if e is None:
         return "–"
-    return f"{e.top_label if scale else _mark(e)} ({e.top_count}/{e.total})"
+    choice = e.top_label if scale else _mark(e)
+    if t is None:
+        return f"{choice} ({e.top_count}/{e.total})"
+    return t["groups_expected_count"].format(choice=choice, count=e.top_count, total=e.total) + (" " + t["tied_note"] if e.tied else "")
+
+
+def expected_matches(group: rm.GroupLean) -> bool | None:
+    """Did the group expect its team's majority to choose what the group itself mostly chose? None when
+    either side is unknown or tied (no single camp to compare)."""
+    if group.expected is None or group.lean is None or group.expected.tied or group.lean.tied:
+        return None
+    return group.expected.top_camp == group.lean.top_camp
+
+
+def merged_groups(cards: list[rm.CardResult]) -> list[str]:
+    """The names under which groups too small to show were counted together, over all cards (in card order)."""
+    return list(dict.fromkeys(g.group for c in cards if c.groups for g in c.groups.groups if g.other))

@@ -9,7 +9,7 @@ from game import config as settings
 from game.report import charts
 from game.report.aggregate import MAX_TEAM_ROWS
 from game.report.model import Action, CardResult, Report
-from game.report.groups import expected_text, lean_text
+from game.report.groups import choice_text, expected_matches, expected_text, lean_text, merged_groups
 from game.report.note import moves_text, tally_headline
 from game.report.sections import sections_of
 from game.report.text import long_date, strings
@@ -81,7 +81,8 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
         "headline_of": lambda card, view: tally_headline(card, view, t), "moves": lambda card: moves_text(card, t),
         "pct_share": lambda value: f"{int(100 * value)}%",
         "lean": lambda card, group: lean_text(group, t, _scale(card)),
-        "expected": lambda card, group: expected_text(group, _scale(card)),
+        "chose": lambda card, group: choice_text(group, t, _scale(card)), "merged_groups": merged_groups,
+        "expected": lambda card, group: expected_text(group, _scale(card), t), "expected_matches": expected_matches,
         "css": _css(), "num": num, "pct": percent, "letters": charts.LETTERS,
         # An option by its letter, a side of a statement's scale by its name (the kind's definition decides).
         "camp_mark": lambda kind, camp: kind_of(kind).camp_mark(camp, {s: t[f"side_{s}"] for s in SIDES}),
@@ -103,8 +104,8 @@ def _scale(card: CardResult) -> bool:
     return kind_of(card.kind).is_scale
 
 
-def render_fragment(report: Report, template: str) -> str:
+def render_fragment(report: Report, template: str, **extra) -> str:  # noqa: ANN003
     """One partial of the report on its own (the dashboard's live role-group picture)."""
     t = strings(report.language)
     return _environment().get_template(template).render(
-        r=report, t=t, lean=lambda card, group: lean_text(group, t, _scale(card)), pval=p_value(report.language))
+        r=report, t=t, lean=lambda card, group: lean_text(group, t, _scale(card)), pval=p_value(report.language), **extra)

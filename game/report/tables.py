@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from game.report import model as rm
+from game.report.groups import expected_matches
 
 Table = tuple[str, str, list[list]]
 
@@ -79,15 +80,19 @@ def card_tables(report: rm.Report, t: dict) -> list[Table]:
 def group_tables(report: rm.Report, t: dict) -> list[Table]:
     """Per card and role group: the group's own lean and what it expected the majority to choose."""
     rows = [[t["position"], t["card"], t["group"], t["n_people"], t["groups_voted"], t["share_col"], t["groups_expected"],
-             t["predictions"], t["groups_same"], t["p_value"]]]
+             t["predictions"], t["groups_same"], t["p_value"], t["groups_expected_vs_chose"]]]
     for c in report.cards:
         if not c.groups or len(c.groups.groups) < 2:
             continue
-        for g in c.groups.groups:
+        cg = c.groups
+        same = (t["groups_same_yes"] if cg.same_lean else t["groups_same_no"] if cg.difference and cg.difference.beyond_chance
+                else t["groups_lean_within"])
+        for g in cg.groups:
+            match = expected_matches(g)
             rows.append([c.position, c.title, g.group, g.n, g.lean.top_label if g.lean else None,
                          g.lean.share if g.lean else None, g.expected.top_label if g.expected else None, g.expected_n or None,
-                         t["groups_same_yes"] if c.groups.same_lean else t["groups_same_no"],
-                         c.groups.difference.p if c.groups.difference else None])
+                         same, cg.difference.p if cg.difference else None,
+                         None if match is None else t["groups_expected_same" if match else "groups_expected_differs"]])
     return [("groups", t["sheet_groups"], rows)]
 
 
@@ -105,8 +110,9 @@ def comparison_tables(report: rm.Report, t: dict) -> list[Table]:
         rows.append([row.title, row.camp_label or None, row.previous_share, row.current_share,
                      row.previous.total if row.previous else None, row.current.total if row.current else None,
                      row.difference.p if row.difference else None, _chance(t, row.difference), row.majority_changed])
-    rows += [[], [t["previous_actions"]], [t["what"], t["owner"], t["due"], t["team"], t["status"]]]
-    rows += [[a.what, a.owner, _date(a.due), a.team, t[f"status_{a.status}"]] for a in report.comparison.previous_actions]
+    rows += [[], [t["previous_actions"]], [t["what"], t["owner"], t["due"], t["team"], t["card"], t["status"]]]
+    rows += [[a.what, a.owner, _date(a.due), a.team, f"{a.card_position}. {a.card_title}", t[f"status_{a.status}"]]
+             for a in report.comparison.previous_actions]
     return [("comparison", t["sheet_comparison"], rows)]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from wtforms.validators import Length
 from game.extensions import get_db
 from game.i18n import current_language, error_text, use_room_language
 from game.report import sharing
-from game.play import follow_up
+from game.play import follow_up, live_views
 from game.report.aggregate import ReportOptions
 from game.report.model import Action
 from game.report.text import long_date, strings
@@ -141,7 +142,11 @@ def groups_live(code: str):  # noqa: ANN201
         min_group = RoomSettings.from_dict(session.get(RoomRecord, room_id).settings).min_group
     report = room_report(get_db(), room_id, ReportOptions(min_group=max(min_group, LOWEST_MIN_GROUP),
                                                           choose_language=reader_language))
-    return Response(render_fragment(report, "report/_groups_live.html"), mimetype="text/html", headers=PRIVATE_HEADERS)
+    # Only cards every table has revealed (or the room has ended): their figures no longer change between refreshes.
+    settled = live_views.settled_cards(get_db(), room_id)
+    shown = replace(report, cards=[c for c in report.cards if c.position in settled])
+    return Response(render_fragment(shown, "report/_groups_live.html", waiting=len(report.cards) - len(shown.cards)),
+                    mimetype="text/html", headers=PRIVATE_HEADERS)
 
 
 @bp.route("/share/<token>")

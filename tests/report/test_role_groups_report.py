@@ -1,12 +1,16 @@
 """How HR, management and employees see it: 24 players in six roles (4 each) fill the role-group page."""
 from __future__ import annotations
 
+import csv
 import io
 import json
+import zipfile
 
 import pytest
+from pypdf import PdfReader
 
 from game.report.aggregate import ReportOptions
+from game.report.groups import expected_matches
 from game.report.service import render, room_id_for_code, room_report
 from tests.report.conftest import play_room
 
@@ -18,8 +22,11 @@ def _predictor(number, team, player, kind, choices):  # noqa: ANN001, ANN202
 @pytest.fixture
 def report(db, facilitator_id):  # noqa: ANN001, ANN201
     def chooser(number, team, player, choices, rng):  # noqa: ANN001, ANN202
-        # Players 0-2 of each team are leadership roles (i % 6 over the seats): they lean to the first choice.
-        return choices[0] if player % 2 == 0 else choices[-1]
+        # Seat i = team + 4 * player has role i % 6; roles 0-2 are leadership: they lean to the first choice
+        # (all but one of them), the rest to the last.
+        if (team + 4 * player) % 6 < 3:
+            return choices[1] if (team, player) == (0, 0) else choices[0]
+        return choices[-1]
     code = play_room(db, facilitator_id, teams=4, players=24, cards=4, seed=5, chooser=chooser, predictor=_predictor)
     return room_report(db, room_id_for_code(db, code), ReportOptions(min_group=5))
 
@@ -39,15 +46,37 @@ def test_every_card_compares_at_least_two_role_groups_with_what_each_expected(re
 
 
 def test_the_role_group_page_is_in_every_format(report):
+    merged = "HR + Medewerkers en OR"      # HR: four people, below the minimum, counted with the employees
     html = render(report, "html").body.decode()
-    assert 'id="groups"' in html and "Leiding" in html
+    section = html[html.index('id="groups"'):html.index("</section>", html.index('id="groups"'))]
+    assert section.count('class="groups-card"') == len(report.cards)
+    assert section.count('class="group-name"') >= 2 * len(report.cards) and merged in section
+    assert 'data-testid="groups-merged"' in section
+    # What each group expected against what it chose, in words: leadership chose the first option and expected it.
+    assert "zoals ze zelf koos" in section and "anders dan ze zelf koos" in section
     data = json.loads(render(report, "json").body)
     assert all(len(c["breakdowns"]["role_group"]["groups"]) >= 2 for c in data["cards"])
+    assert all(g["n"] >= 5 for c in data["cards"] for g in c["groups"]["groups"])
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(render(report, "xlsx").body))
     sheet = next(s for s in book.worksheets if s.title in ("Rolgroepen", "Role groups"))
-    assert sheet.max_row >= 1 + 2 * len(report.cards)
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) >= 2 * len(report.cards) and all(r[3] >= 5 for r in rows)
+    assert {r[2] for r in rows} == {"Leiding", merged}
+    groups_csv = zipfile.ZipFile(io.BytesIO(render(report, "csv").body)).read("groups.csv").decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(groups_csv)))[1:]
+    assert len(lines) == len(rows) and {line[2] for line in lines} == {"Leiding", merged}
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render(report, "pdf").body)).pages)
+    assert "Hoe HR, leiding en medewerkers het zien" in text and merged in text
+    assert text.count("Leiding (n = 12)") >= len(report.cards)
+
+
+def test_what_a_group_expected_is_compared_with_what_it_chose(report):
+    leiding = [g for card in report.cards if card.kind == "dilemma" for g in card.groups.groups if g.group == "Leiding"]
+    assert leiding and all(expected_matches(g) is True for g in leiding)  # chose the first option, predicted it
+    others = [g for card in report.cards if card.kind == "dilemma" for g in card.groups.groups if g.other]
+    assert others and all(expected_matches(g) is False for g in others)   # chose the last option, predicted the first
 
 
 def test_a_room_can_set_its_own_role_groups(db, facilitator_id):
@@ -71,3 +100,25 @@ def test_the_dashboard_shows_the_role_groups_live_and_only_to_the_facilitator(ap
     html = fragment.get_data(as_text=True)
     assert 'data-testid="groups-live"' in html and "Leiding" in html
     assert app.test_client().get(f"/rooms/{code}/groups").status_code in (302, 401, 403)
+
+
+def test_the_live_picture_shows_a_card_only_once_every_table_has_revealed_it(db, facilitator_id, browser):
+    """A card still being voted on at one table is left out: between two refreshes its figures would change by
+    that table's few members (or by one vote not yet revealed)."""
+    from sqlalchemy import select
+
+    from game.play import rooms
+    from game.store.models import RoomCardRecord, RoomRecord, RoundRecord, TeamRecord
+
+    code = play_room(db, facilitator_id, teams=4, players=24, cards=2, seed=5, finish=False)
+    with db.transaction() as s:
+        room = s.scalar(select(RoomRecord).where(RoomRecord.code == code))
+        second = s.scalar(select(RoundRecord).join(TeamRecord).join(RoomCardRecord)
+                          .where(TeamRecord.room_id == room.id, RoomCardRecord.position == 2).order_by(RoundRecord.id))
+        second.revealed_at = None          # one table has not revealed card 2 yet
+    html = browser.get(f"/rooms/{code}/groups").get_data(as_text=True)
+    assert html.count("<tr data-card=") == 1 and 'data-card="mb-01"' in html
+    assert 'data-testid="groups-live-waiting"' in html and ": 1." in html
+    rooms.end_room(db, facilitator_id, code)
+    html = browser.get(f"/rooms/{code}/groups").get_data(as_text=True)
+    assert html.count("<tr data-card=") == 2 and "groups-live-waiting" not in html
