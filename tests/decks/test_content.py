@@ -4,7 +4,7 @@ the declared language, and the decks table of docs/decks.md generated from the f
 Each check is a function that returns what it finds wrong; the bundled decks must give nothing, and a doctored
 deck must be caught by every check (so none of them can pass vacuously).
 
-Print the table for docs/decks.md with: .venv/bin/python -m tests.decks.test_content
+Print the table for docs/decks.md with: .venv/bin/python -m tests.decks.test_content (--write puts it there)
 """
 from __future__ import annotations
 
@@ -225,5 +225,18 @@ def test_every_dutch_theme_deck_covers_its_theme_in_at_least_half_of_its_cards()
         assert tagged * 2 >= len(deck.cards), f"{deck.slug}: {main[deck.slug]} on {tagged} of {len(deck.cards)} cards"
 
 
+def write_decks_table() -> None:
+    """Replace the decks table in docs/decks.md by the one generated from the files."""
+    docs = DOCS.read_text(encoding="utf-8")
+    start = docs.index("| File (slug) | Title | Lang | Cards |")
+    end = docs.index("\n\n", start)
+    DOCS.write_text(docs[:start] + decks_table(DECKS) + docs[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(decks_table(DECKS))
+    import sys
+
+    if sys.argv[1:] == ["--write"]:
+        write_decks_table()
+    else:
+        print(decks_table(DECKS))
