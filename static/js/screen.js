@@ -14,7 +14,8 @@
     [PH.DECIDE]: _("Deciding"), [PH.FINISHED]: _("Done") };
   let S = CFG.state;
   let deadline = null;
-  const PICTURE_CARDS = 6;  // team pacing: the room's picture shows at most this many cards (the latest)
+  // Team pacing: the room's picture shows at most this many cards (the latest); fewer beside many tables.
+  const PICTURE_CARDS = 6, PICTURE_CARDS_MANY_TABLES = 4, MANY_TABLES = 6;
   const socket = io({ auth: { screen: CFG.token, code: CFG.code }, transports: ["websocket", "polling"], query: { lang: window.i18n.language } });
   socket.on("screen", (state) => { S = state; render(); });
   socket.on("screen_voted", (d) => {  // a count for one table; a missed step waits for the next whole state
@@ -164,12 +165,14 @@
   }
 
   function tables() {
-    // Many tables: smaller tiles, so that every table and the room's picture fit the projector without scrolling.
-    const shown = seatedTables();
-    return `<div class="tiles progress-tiles${shown.length > 6 ? " many" : ""}" data-testid="screen-tables">${shown.map((t) => {
+    // Many tables: smaller tiles, so that every table and the room's picture fit the projector without scrolling;
+    // Many tables: the name gets the tile's whole width, the phase goes to the line below.
+    const shown = seatedTables(), many = shown.length > MANY_TABLES;
+    return `<div class="tiles progress-tiles${many ? " many" : ""}" data-testid="screen-tables">${shown.map((t) => {
       const pct = t.cards_total ? Math.round((100 * t.rounds_done) / t.cards_total) : 0;
-      return `<div class="tile"><h3>${esc(t.name)} <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span></h3>
-        <p>${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })}${t.votes_cast != null ? ` · <strong>${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}</strong>` : ""}</p>
+      const pill = `<span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span>`;
+      return `<div class="tile"><h3><span class="tile-name">${esc(t.name)}</span>${many ? "" : ` ${pill}`}</h3>
+        <p>${many ? `${pill} ` : ""}${_("Card %(n)s of %(total)s", { n: Math.min(t.round, t.cards_total), total: t.cards_total })}${t.votes_cast != null ? ` · <strong>${_("%(cast)s of %(needed)s voted", { cast: t.votes_cast, needed: t.votes_needed })}</strong>` : ""}</p>
         <span class="meter" aria-hidden="true"><span class="meter-fill" data-pct="${pct}"></span></span>
         ${t.card_title ? `<p class="muted tile-card" lang="${esc(S.room.language)}">${esc(t.card_title)}</p>` : ""}</div>`;
     }).join("")}</div>`;
@@ -178,7 +181,8 @@
   function picture() {
     const final = S.cards.filter((c) => c.first);
     const open = S.cards.length - final.length;
-    const shown = final.slice(-PICTURE_CARDS);  // the latest: a projector cannot scroll; the report has them all
+    const room = seatedTables().length > MANY_TABLES ? PICTURE_CARDS_MANY_TABLES : PICTURE_CARDS;
+    const shown = final.slice(-room);  // the latest: a projector cannot scroll; the report has them all
     const rows = shown.map((c) => {
       const res = c.second || c.first;
       const tag = res.agree === true ? `<span class="tag agree">${_("tables agree")}</span>` : res.agree === false ? `<span class="tag differ">${_("tables differ")}</span>` : "";

@@ -48,6 +48,31 @@ def fits(page) -> None:  # noqa: ANN001
     assert height <= PROJECTOR["height"] and width <= PROJECTOR["width"], (width, height)
 
 
+def screen_with_state(tablet, url: str, change):  # noqa: ANN001, ANN201
+    """The big screen on a state the test changed first (`change(state)` on the page's initial state), with
+    no live connection that would replace it: a case too large to play with bots (the longest card, a
+    room of many tables)."""
+    import json
+
+    config = re.compile(r'(<script type="application/json" id="inzet-config">)(.*?)(</script>)', re.S)
+
+    def changed(route) -> None:  # noqa: ANN001
+        response = route.fetch()
+        page = response.text()
+        cfg = json.loads(config.search(page).group(2))
+        change(cfg["state"])
+        body = config.sub(lambda m: m.group(1) + json.dumps(cfg).replace("<", "\\u003c") + m.group(3), page)
+        route.fulfill(response=response, body=body)
+
+    screen = tablet(PROJECTOR)
+    screen.route(url, changed)
+    live = re.compile(r"/socket\.io/\?")  # the connection, not the script
+    screen.route_web_socket(live, lambda ws: None)
+    screen.route(live, lambda route: route.abort())
+    screen.goto(url)
+    return screen
+
+
 def decode_qr(path) -> list[str]:
     import zxingcpp
     from PIL import Image
@@ -376,8 +401,6 @@ def test_the_big_screen_in_team_pacing_shows_every_table_and_the_room_so_far(sta
 def test_the_longest_card_a_deck_may_hold_still_fits_the_projector(start_server, server_env, tablet):
     """A deck's card may have an 80-character title, 600 characters of text and four options of 160
     (game/decks.py): while the room votes, the big screen shows it all, with the count, without scrolling."""
-    import json
-
     server = start_server("gevent")
     code = room_with_facilitator(server_env, TABLES, pacing="plenary", points=True)
     bots = seat_bots(server.url, code, (5, 5))
@@ -385,25 +408,15 @@ def test_the_longest_card_a_deck_may_hold_still_fits_the_projector(start_server,
     sign_in(laptop, server.url, code)
     laptop.get_by_role("button", name=re.compile("Alle tafels: volgende stap")).click()
     url = f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}"
-    config = re.compile(r'(<script type="application/json" id="inzet-config">)(.*?)(</script>)', re.S)
 
-    def longest(route) -> None:  # noqa: ANN001
-        page = route.fetch().text()
-        cfg = json.loads(config.search(page).group(2))
-        card = cfg["state"]["current"]["card"]
+    def longest(state: dict) -> None:
+        card = state["current"]["card"]
         card["title"] = ("Een lange titel van een kaart die maar door blijft gaan " * 2)[:80]
         card["text"] = ("Een teamleider wil een half jaar ruilen met een collega in de regio, maar het team is krap. " * 8)[:600]
         for choice in card["choices"]:
             choice["label"] = ("Ik doe mee, maar pas als er een vervanger is en het team er zelf achter staat, " * 3)[:160]
-        body = config.sub(lambda m: m.group(1) + json.dumps(cfg).replace("<", "\\u003c") + m.group(3), page)
-        route.fulfill(response=route.fetch(), body=body)
 
-    screen = tablet(PROJECTOR)
-    screen.route(url, longest)
-    live = re.compile(r"/socket\.io/\?")  # the connection, not the script
-    screen.route_web_socket(live, lambda ws: None)  # no live state replaces the long card
-    screen.route(live, lambda route: route.abort())
-    screen.goto(url)
+    screen = screen_with_state(tablet, url, longest)
     expect(screen.get_by_test_id("screen-choices").locator("li")).to_have_count(4)
     expect(screen.get_by_test_id("vote-meter")).to_contain_text("0 van 10")
     expect(screen.locator(".table-list li")).to_have_text([re.compile("Tafel Noord"), re.compile("Tafel Midden")])  # nobody at Zuid
@@ -411,3 +424,37 @@ def test_the_longest_card_a_deck_may_hold_still_fits_the_projector(start_server,
     expect(screen.get_by_test_id("vote-meter")).to_be_in_viewport(ratio=1)
     projector_shot(screen, "screen-longest-card")
     disconnect_all(bot.client for bots_ in bots.values() for bot in bots_)
+
+
+def test_a_room_of_ten_tables_and_many_cards_in_team_pacing_fits_the_projector(start_server, server_env, tablet):
+    """Team pacing with ten tables (tables of five and more: each one shown), eight cards every table has
+    voted on and all the deck's themes covered: every table, the room's picture (the latest six cards),
+    the themes and the points fit 1920x1080."""  # (the latest four cards beside more than six tables)
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, TABLES, points=True, second_vote=False)
+    bots = seat_bots(server.url, code, (5,))
+    url = f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}"
+    turn_of(bots[1]).call("draw_card", {"round": 1})
+
+    def big_room(state: dict) -> None:
+        table = state["tables"][0]
+        names = ("Noord", "Oost", "Zuid", "West", "Midden", "Haven", "Polder", "Duin", "Kust", "Rivier met een lange naam")
+        state["tables"] = [{**table, "id": 100 + i, "name": f"Tafel {name}", "seated": 6, "votes_cast": i % 6,
+                            "votes_needed": 6, "round": 1 + i % 4, "rounds_done": i % 4, "points": 40 - 3 * i,
+                            "card_title": "Vier maanden weg, midden in de drukte"} for i, name in enumerate(names)]
+        card = state["current"]["card"]
+        state["cards"] = [{"round": n, "card": {**card, "title": f"Kaart {n}: {card['title']}"}, "tables_done": 10, "tables": 10,
+                           "second": None, "first": {"agree": n % 2 == 0, "tables": [],
+                                                      "room": {"n": 60, "counts": [30, 20, 10, 0], "unanimous": False,
+                                                               "leader": 1, "top_share": 0.5}}} for n in range(1, 9)]
+        state["themes_covered"] = list(state["room"]["themes"])
+        state["player_count"] = 60
+
+    screen = screen_with_state(tablet, url, big_room)
+    expect(screen.get_by_test_id("screen-tables").locator(".tile")).to_have_count(10)
+    expect(screen.get_by_test_id("screen-picture").locator(".picture-list li")).to_have_count(4)  # the latest, beside many tables
+    expect(screen.get_by_test_id("screen-picture")).to_contain_text("4 eerdere kaarten staan in het rapport.")
+    expect(screen.locator(".leaderboard li")).to_have_count(10)
+    fits(screen)
+    projector_shot(screen, "screen-team-pacing-ten-tables")
+    disconnect_all(bot.client for bot in bots[1])
