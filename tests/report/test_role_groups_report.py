@@ -122,3 +122,21 @@ def test_the_live_picture_shows_a_card_only_once_every_table_has_revealed_it(db,
     rooms.end_room(db, facilitator_id, code)
     html = browser.get(f"/rooms/{code}/groups").get_data(as_text=True)
     assert html.count("<tr data-card=") == 2 and "groups-live-waiting" not in html
+
+
+def test_the_decision_note_says_where_every_role_group_leans_the_same_way(db, facilitator_id):
+    """Agreement across groups (Pol.is' consensus across opinion groups): the strongest line of a shared vision."""
+    def chooser(number, team, player, choices, rng):  # noqa: ANN001, ANN202
+        # Everyone leans to the first choice; on card 2 leadership to the last instead.
+        leadership = (team + 4 * player) % 6 < 3
+        return choices[-1] if number == 2 and leadership else choices[0] if player != 5 else choices[1]
+    code = play_room(db, facilitator_id, teams=4, players=24, cards=3, seed=5, chooser=chooser)
+    report = room_report(db, room_id_for_code(db, code), ReportOptions(min_group=5))
+    share = [e.position for e in report.note.groups_share]
+    differ = [e.position for e in report.note.groups_differ]
+    assert share == [1, 3] and differ == [2]
+    assert report.cards[1].groups.difference.beyond_chance
+    html = render(report, "html").body.decode()
+    note = html[html.index('id="summary"'):html.index('id="groups"')]
+    assert "een gedeelde lijn" in note and "het gesprek voor het MT" in note
+    assert note.index("een gedeelde lijn") > note.index("het gesprek voor het MT")
