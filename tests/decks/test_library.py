@@ -131,11 +131,11 @@ def test_a_players_dilemma_is_added_as_a_new_version_with_the_next_card_id(db, o
                "options": ["Ik doe het een", "Ik doe het ander"], "prompts": ["Herken je dit?"]}
     saved = library.add_card_to_deck(db, own, dilemma, "anna")
     deck = library.get_deck(db, own)
-    assert saved.version == 2 and deck["content"]["cards"][-1]["id"] == "mb-15"
-    assert (deck["action"], deck["detail"]) == ("submission", "mb-15")
+    assert saved.version == 2 and deck["content"]["cards"][-1]["id"] == "mb-16"
+    assert (deck["action"], deck["detail"]) == ("submission", "mb-16")
     with pytest.raises(DeckError) as exc:
         library.add_card_to_deck(db, own, {**dilemma, "options": ["Alleen een optie"]}, "anna")
-    assert "mb-16: options: a dilemma needs 2 to 4 options, not 1" in str(exc.value)
+    assert "mb-17: options: a dilemma needs 2 to 4 options, not 1" in str(exc.value)
     assert versions(db, own) == 2
 
 

@@ -77,7 +77,7 @@ def test_duplicating_opens_the_editor_on_an_own_copy(browser, db):
 def test_the_editor_saves_a_reordered_deck_with_a_new_card_as_version_2(browser, db, own):
     content = copy.deepcopy(library.get_deck(db, own)["content"])
     content["cards"] = [content["cards"][1], content["cards"][0], *content["cards"][2:]]
-    content["cards"].append({"id": "mb-15", "kind": "statement", "title": "Een nieuwe stelling",
+    content["cards"].append({"id": "mb-16", "kind": "statement", "title": "Een nieuwe stelling",
                              "text": "Stelling: iedereen hoort elk jaar een loopbaangesprek te voeren.",
                              "prompts": ["Wat houdt ons tegen?"], "themes": ["gesprek-op-tijd"]})
     response = save(browser, own, content)
