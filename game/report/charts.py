@@ -146,6 +146,8 @@ def breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
 ROW, BAR = 5.6, 4.4
 DIST_W, DIST_PLOT = 84.0, 26.0   # distribution: width, height of the tallest bar
 BREAK_W = 88.0                   # breakdown: the 100% bar (its labels: a 40 mm column of HTML)
+BREAK_NARROW_W = 54.0            # ... on a card page, two breakdowns side by side (labels: 28 mm), so that
+                                 # a card with its role-group and team charts fits one A4 page
 OVERVIEW_ROWS = 40               # overview rows per image: 40 × 5.6 mm fill an A4 page below the heading
 OVER_W = 96.0                    # overview: agreement 1.0 (titles: a 64 mm column of HTML), value after the bar
 SVG_FONT = "Liberation Sans"     # one family: no fallback search per label
@@ -254,25 +256,29 @@ def print_distribution(card: dict, labels: dict) -> Markup:
         legend=_legend([s[0] for s in series], tuple(s[1] for s in series), lead=labels["votes"]))
 
 
-def print_breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
-    """A breakdown for the PDF: per group a 100% bar of its answers, shares of 8% and more printed in it."""
+def print_breakdown(card, groups: list, labels: dict, narrow: bool = False) -> Markup:  # noqa: ANN001
+    """A breakdown for the PDF: per group a 100% bar of its answers, shares of 8% and more printed in it;
+    `narrow`: half the page's width (two breakdowns side by side on a card's page)."""
+    bar_width = BREAK_NARROW_W if narrow else BREAK_W
     statement = kind_of(card.kind).is_scale
     colours = SCALE_COLOURS if statement else OPTION_COLOURS[: len(card.choices)]
     canvas = _Canvas()
     for row, g in enumerate(groups):
         shares = [n / g.n if g.n else 0 for n in g.counts]
         x, y = 0.0, row * ROW + (ROW - BAR) / 2
-        for share, width, colour in zip(shares, _widths(shares, BREAK_W), colours):
+        for share, width, colour in zip(shares, _widths(shares, bar_width), colours):
             if width <= 0:
                 continue
             canvas.rect(x, y, width, BAR, colour)
             if 0.08 <= share < 1:  # no "100%": a unanimous group is said in words (the privacy gate's rule)
                 canvas.number(x + width / 2, y + BAR / 2 + 0.9, f"{100 * share:.0f}%", "#ffffff" if colour in _DARK else INK)
             x += width
-    names = Markup("<br>").join(f"{labels['other'] if g.other else g.group} (n={g.n})" for g in groups)
+    names = Markup("<br>").join(f"{_short(labels['other'] if g.other else g.group, 20 if narrow else 60)} (n={g.n})"
+                                for g in groups)
     summary = "; ".join(f"{g.group}: " + ", ".join(str(n) for n in g.counts) for g in groups)
-    return Markup('<div class="pc pc-break"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
-        names=names, img=_lean_svg(BREAK_W, ROW * len(groups), canvas.body(), summary, "pc-img"),
+    return Markup('<div class="pc pc-break{narrow}"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
+        narrow=" pc-narrow" if narrow else "", names=names,
+        img=_lean_svg(bar_width, ROW * len(groups), canvas.body(), summary, "pc-img"),
         legend=_legend(choice_axis(card), colours))
 
 

@@ -132,6 +132,15 @@ def _entry(card: rm.CardResult, t: dict) -> rm.NoteCard:
                        beyond_chance=card.change.difference.beyond_chance if card.change else None)
 
 
+def _rest_entry(card: rm.CardResult, t: dict) -> rm.NoteCard:
+    """An appendix line: where the card ended; who moved only for a card that belongs to a list but did not fit
+    (a card that no list takes did not move clearly: its changes are on its own page)."""
+    entry = _entry(card, t)
+    if card.place is None:
+        entry.moves, entry.beyond_chance = "", None
+    return entry
+
+
 def decision_note(report: rm.Report, t: dict) -> rm.DecisionNote:
     lists: dict[str, list[rm.CardResult]] = defaultdict(list)
     for card in report.cards:
@@ -179,5 +188,5 @@ def decision_note(report: rm.Report, t: dict) -> rm.DecisionNote:
     differ.sort(key=lambda ce: (ce[0].groups.difference.p if ce[0].groups.difference else 1.0, ce[0].position))
     share.sort(key=lambda ce: (-(ce[0].first.agreement.share if ce[0].first and ce[0].first.agreement else 0), ce[0].position))
     return rm.DecisionNote(agree=shown["agree"], decide=shown["decide"], moved=shown["moved"], actions_by_owner=owners,
-                           rest=[_entry(c, t) for c in rest], max_per_list=NOTE_MAX,
+                           rest=[_rest_entry(c, t) for c in rest], max_per_list=NOTE_MAX,
                            groups_differ=[e for _, e in differ[:NOTE_MAX]], groups_share=[e for _, e in share[:NOTE_MAX]])

@@ -89,7 +89,7 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
         "date": lambda value: long_date(value, language),
         # The PDF gets the charts as HTML boxes (charts.py: WeasyPrint draws SVG text letter by letter).
         "chart": (lambda card: charts.print_distribution(card, t)) if for_pdf else (lambda card: charts.distribution(card, t)),
-        "breakdown_chart": ((lambda card, groups: charts.print_breakdown(card, groups, t)) if for_pdf
+        "breakdown_chart": ((lambda card, groups: charts.print_breakdown(card, groups, t, narrow=True)) if for_pdf
                             else (lambda card, groups: charts.breakdown(card, groups, t))),
         "overview_chart": ("" if not report.cards else charts.print_overview(report.cards, t) if for_pdf
                            else charts.agreement_overview(report.cards, t)),

@@ -44,7 +44,7 @@ def note_tables(report: rm.Report, t: dict) -> list[Table]:
 
 
 def card_tables(report: rm.Report, t: dict) -> list[Table]:
-    cards = [[t["position"], t["card"], t["kind"], t["ballot"], t["votes"], t["largest_camp"], t["share_col"], t["reading"],
+    cards = [[t["position"], t["card"], t["kind"], t["ballot"], t["sheet_votes"], t["largest_camp"], t["share_col"], t["reading"],
               t["mean"], t["comfort_answers"], t["comfort_low"], t["list"]]]
     votes = [[t["position"], t["card"], t["ballot"], t["choice"], t["choice_label"], t["count"]]]
     breakdowns = [[t["position"], t["card"], t["breakdown"], t["group"], t["n_people"]]
@@ -74,7 +74,7 @@ def card_tables(report: rm.Report, t: dict) -> list[Table]:
             arguments.append([c.position, c.title, q.stance_label, q.text, q.helpful])
     return [("cards", t["sheet_cards"], cards), ("votes", t["sheet_votes"], votes),
             ("breakdowns", t["sheet_breakdown"], breakdowns), ("decisions", t["sheet_decisions"], decisions),
-            ("arguments", t["arguments"], arguments)]
+            ("arguments", t["sheet_arguments"], arguments)]
 
 
 def group_tables(report: rm.Report, t: dict) -> list[Table]:
@@ -105,7 +105,7 @@ def action_tables(report: rm.Report, t: dict) -> list[Table]:
 
 def comparison_tables(report: rm.Report, t: dict) -> list[Table]:
     rows = [[t["card"], t["largest_camp"], t["previous"], t["now"], t["previous_n"], t["current_n"], t["p_value"],
-             t["chance"], t["majority_changed"]]]
+             t["chance"], t["majority_changed_col"]]]
     for row in report.comparison.cards:
         rows.append([row.title, row.camp_label or None, row.previous_share, row.current_share,
                      row.previous.total if row.previous else None, row.current.total if row.current else None,
@@ -143,8 +143,11 @@ def summary_tables(report: rm.Report, t: dict) -> list[Table]:
     room = report.room
     rows = [[t["session"], room.title], [t["date"], _date(room.date)], [t["deck"], room.deck_title],
             [t["participants"], report.participants], [t["voters"], report.voters], [t["teams"], room.teams],
-            [t["cards_played"], report.cards_played], [t["min_group_label"], report.privacy.min_group], [],
-            [t["role"], t["count"]]]
+            [t["cards_played"], report.cards_played], [t["min_group_label"], report.privacy.min_group], []]
+    # Where the cards landed (the decision note's lists, counted over every card, also those in the appendix).
+    places = [c.place for c in report.cards]
+    rows += [[t[f"note_{key}"], places.count(key)] for key in ("agree", "decide", "moved")]
+    rows += [[t["note_actions"], len(report.actions)], [], [t["role"], t["count"]]]
     rows += [[r.name, r.count] for r in report.participants_by_role]
     rows += [[], [t["team"], t["count"]]] + [[r.name, r.count] for r in report.participants_by_team]
     return [("session", t["sheet_summary"], rows)]

@@ -154,6 +154,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "sheet_moved": N_("Conversation"),
     "sheet_cards": N_("Cards"),
     "sheet_votes": N_("Votes"),
+    "sheet_arguments": N_("Arguments"),
+    "majority_changed_col": N_("Different majority"),
     "sheet_breakdown": N_("Breakdown"),
     "sheet_decisions": N_("Decisions"),
     "sheet_actions": N_("Actions"),

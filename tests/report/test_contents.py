@@ -2,6 +2,7 @@
 "can you live with it?", dilemmas players brought in, observers, and an English deck end to end."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -119,3 +120,24 @@ def test_an_english_deck_gives_an_english_report_in_every_format(db, facilitator
     sheets = openpyxl.load_workbook(io.BytesIO(render_xlsx(report))).sheetnames
     assert sheets[0] == en["sheet_note"] == "Decision note" and "Perceptions" in sheets
     assert not set(sheets) & {nl[k] for k in ("sheet_note", "sheet_cards", "sheet_votes", "sheet_actions")}
+
+
+def test_every_spreadsheet_header_is_in_the_report_language_dates_are_dates_and_the_summary_counts_the_lists(db, facilitator_id):
+    code = play_room(db, facilitator_id, cards=4, players=15, second_vote=True)
+    report = report_of(db, code)
+    nl, en = strings("nl"), strings("en")
+    english_only = {v for k, v in en.items() if v != nl[k]}
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1] if c.value is not None]
+        assert not set(header) & english_only, (sheet.title, header)
+        # A header starts with a capital, as a column title does (a symbol such as "n" or "p (toeval)" aside).
+        assert all(h[0].isupper() for h in header if isinstance(h, str) and h not in ("n",) and not h.startswith("p ")), \
+            (sheet.title, header)
+    actions = list(book[nl["sheet_actions"]].iter_rows(min_row=2, values_only=True))
+    assert actions and all(isinstance(row[2], dt.date) for row in actions)     # "Wanneer": a date, not text
+    summary = {row[0]: row[1] for row in book[nl["sheet_summary"]].iter_rows(values_only=True) if row and row[0]}
+    assert isinstance(summary[nl["date"]], dt.date)
+    places = [c.place for c in report.cards]
+    assert [summary[nl[f"note_{k}"]] for k in ("agree", "decide", "moved")] == [places.count(k) for k in ("agree", "decide", "moved")]
+    assert summary[nl["note_actions"]] == len(report.actions) > 0

@@ -189,3 +189,12 @@ def test_actions_are_grouped_by_owner_earliest_due_first():
     owners = note_of(card(1, [17, 3]), actions=actions).actions_by_owner
     expected = {"HR": ["a", "b"], "MT": ["c"], NL["no_owner"]: ["d"]}   # "  HR " is HR; no owner is said so
     assert [(o.owner, [a.what for a in o.actions]) for o in owners] == sorted(expected.items(), key=lambda kv: kv[0].casefold())
+
+
+def test_an_appendix_card_that_no_list_takes_leaves_its_changes_to_its_own_page():
+    # 14 A / 6 B before and after (reasonable agreement); 2 of 20 swapped: no list, and nothing moved clearly.
+    quiet = card(1, pairs=[(1, 1)] * 13 + [(1, 2), (2, 1)] + [(2, 2)] * 5)
+    assert quiet.change.changed == 2 and place(quiet) is None
+    entry = note_of(quiet).rest[0]
+    assert entry.headline == NL["count_chose"].format(count=14, total=20, choice="A. Blijven")
+    assert entry.moves == "" and entry.beyond_chance is None

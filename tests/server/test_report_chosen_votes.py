@@ -252,12 +252,12 @@ def test_chosen_votes_read_the_same_in_json_html_pdf_and_xlsx(played):
     assert moved_row[0] == NL["note_decide"] and moved_row[5].startswith(moved_text)
     sheet = book[NL["sheet_cards"]]
     header = [c.value for c in sheet[1]]
-    col = {name: header.index(NL[name]) for name in ("position", "ballot", "votes", "reading", "share_col", "list")}
+    col = {name: header.index(NL[name]) for name in ("position", "ballot", "sheet_votes", "reading", "share_col", "list")}
     rows = {(r[col["position"]], r[col["ballot"]]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
     first, second = NL["first_vote"], NL["second_vote"]
     assert rows[(1, first)][col["reading"]] == rows[(2, first)][col["reading"]] == NL["reading_polarised"]
     assert rows[(1, first)][col["share_col"]] == rows[(2, first)][col["share_col"]] == 0.5
     assert rows[(3, first)][col["reading"]] == NL["reading_strong"] and rows[(3, first)][col["share_col"]] == 0.85
     assert rows[(1, first)][col["list"]] == NL["place_decide"] and rows[(3, first)][col["list"]] == NL["place_agree"]
-    assert rows[(4, first)][col["votes"]] == 20 and rows[(4, second)][col["votes"]] == 10
+    assert rows[(4, first)][col["sheet_votes"]] == 20 and rows[(4, second)][col["sheet_votes"]] == 10
     assert json.dumps(report)  # the JSON above is what the facilitator downloaded
