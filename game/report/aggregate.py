@@ -141,9 +141,12 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
     votes = [v for rid in round_ids for v in index.votes.get(rid, [])]
     first = {v.player_id: v for v in votes if v.ballot == FIRST}
     second = {v.player_id: v for v in votes if v.ballot == SECOND}
+    # Each ballot on its own terms: the tables shown live with their second vote need not be those shown with
+    # their first (fewer voted again), so the second ballot's small rest is its own (issue 15).
     left_out = small_residue(first, team_of_round, data, min_group)
+    left_out2 = small_residue(second, team_of_round, data, min_group)
     first = {p: v for p, v in first.items() if p not in left_out}
-    second = {p: v for p, v in second.items() if p not in left_out}
+    second = {p: v for p, v in second.items() if p not in left_out2}
     first_counts = _counts(choices, (v.choice for v in first.values()))
     second_counts = _counts(choices, (v.choice for v in second.values()))
     team_rows = _team_rows(kind, choices, rounds, data, first, team_of_round, teams, min_group)
@@ -176,7 +179,7 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         breakdowns=breakdowns,
         comfort=rm.Comfort(answers=comfort[1], low=comfort[0], low_max=LOW_COMFORT_MAX) if comfort else None,
         comfort_withheld=bool(comfort_scores) and comfort is None,
-        left_out=len(left_out),
+        left_out=len(left_out) + len(left_out2),
         groups=card_groups(kind, choices, breakdowns["role_group"], first, group_of, data, min_group) if first else None,
     )
 
@@ -189,7 +192,9 @@ def _counts(choices: list[rm.Choice], chosen) -> list[int]:  # noqa: ANN001
 def _change(kind: KindDefinition, choices: list[rm.Choice], first: dict, second: dict, min_group: int) -> rm.Change | None:
     """The paired change: only people who voted both times; withheld below the minimum group size."""
     paired = [p for p in second if p in first]
-    if len(paired) < min_group:
+    # The card's first and second tallies minus the paired people's "before" and "after" are the people who
+    # voted once: fewer than the minimum of them would be readable (the privacy gate's complement rule).
+    if len(paired) < min_group or any(0 < len(ballot) - len(paired) < min_group for ballot in (first, second)):
         return None
     before = {p: first[p].choice for p in paired}
     after = {p: second[p].choice for p in paired}

@@ -94,13 +94,15 @@ def test_moves_say_from_which_option_to_which_most_frequent_first():
 
 
 def test_a_second_vote_by_some_only_compares_those_who_voted_twice():
-    # 10 first votes, 6 of them voted again (their team only): paired 6, first_only 4.
-    pairs = [(1, 2)] * 3 + [(1, 1)] * 3 + [(1, None)] * 4
+    # 11 first votes, 6 of them voted again (their team only): paired 6, first_only 5.
+    pairs = [(1, 2)] * 3 + [(1, 1)] * 3 + [(1, None)] * 5
     change = card(1, pairs=pairs).change
-    assert (change.paired, change.changed, change.first_only) == (6, 3, 4)
+    assert (change.paired, change.changed, change.first_only) == (6, 3, 5)
     # After: 3 A, 3 B (tied; the first is the leading camp): 6 were in A before, 3 after, 3 moved out.
     assert (change.camp, change.before, change.after) == (1, 6, 3)
     assert change.moves == [rm.Move(1, 2, 3)] and not change.difference.beyond_chance
+    # Four who voted once only would be the first tally minus the paired "before" (issue 15): withheld.
+    assert card(1, pairs=pairs[:-1]).change is None
 
 
 def test_a_paired_change_of_fewer_people_than_the_minimum_is_withheld():

@@ -149,7 +149,9 @@ def test_a_tally_or_a_paired_change_is_shown_only_for_at_least_the_minimum_and_u
         assert shown.total == len(first) and shown.agreement.top_count <= shown.total
     change = _change(kind, choices, first, second, min_group)
     paired = [p for p in second if p in first]
-    assert (change is None) == (len(paired) < min_group)
+    # Withheld too when those who voted once only (a tally minus the paired) are fewer than the minimum (issue 15).
+    once = [len(first) - len(paired), len(second) - len(paired)]
+    assert (change is None) == (len(paired) < min_group or any(0 < n < min_group for n in once))
     if change is not None:
         # Only people who voted twice: every count in the change is about them, and adds up.
         assert change.paired == len(paired) and change.first_only == len(first) - len(paired)

@@ -46,7 +46,8 @@ class Recorded:
     comfort: list[dict] = field(default_factory=list)     # comfort counts as the dashboards receive them
     screens: list[dict] = field(default_factory=list)     # the big screen's states
     overviews: list[dict] = field(default_factory=list)   # the dashboard's overview (page load / watch_room)
-    report: dict | None = None
+    report: dict | None = None                            # the report as JSON
+    typed_report: object = None                           # the typed report every other format is rendered from
 
 
 def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded:  # noqa: ANN001
@@ -131,7 +132,8 @@ def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded: 
     record(rooms.end_room(db, facilitator_id, code))
     rec.screens.append(screen_state(db, code))
     if report:
-        rec.report = json.loads(render(room_report(db, room_id_for_code(db, code)), "json").body)
+        rec.typed_report = room_report(db, room_id_for_code(db, code))
+        rec.report = json.loads(render(rec.typed_report, "json").body)
     return rec
 
 
@@ -224,15 +226,16 @@ def live_claims(rec: Recorded, t: Truth) -> list[Claim]:
     return claims
 
 
-def left_out(number: int, t: Truth, min_group: int) -> set[int]:
+def left_out(number: int, t: Truth, min_group: int, ballot: int = 1) -> set[int]:
     """The oracle for the report's rule (game/report/residue.py), written again here from docs/privacy.md:
-    tables shown live are those released on their seated players with at least min_group voters; a rest
-    of voters smaller than min_group is left out of the card's figures."""
+    tables shown live with a ballot are those released on their seated players with at least min_group
+    voters in that ballot; a rest of voters smaller than min_group is left out of the card's figures of
+    that ballot."""
     from collections import Counter
 
     from game.rules.privacy import suppress
 
-    everyone = t.votes.get((number, 1), {})
+    everyone = t.votes.get((number, ballot), {})
     voters_of = Counter(t.team_of[p] for p in everyone)
     public = {team for team in suppress(t.seated, min_group).shown if voters_of[team] >= min_group}
     rest = {p for p in everyone if t.team_of[p] not in public}
@@ -246,11 +249,16 @@ def report_claims(report: dict, t: Truth) -> list[Claim]:
     for card in report["cards"]:
         number = card["position"]
         out = left_out(number, t, report["privacy"]["min_group"])
-        assert card.get("left_out", 0) == len(out), ("left out", number, card.get("left_out"), len(out))
-        for key, ballot in (("first", 1), ("second", 2)):
+        out2 = left_out(number, t, report["privacy"]["min_group"], ballot=2)
+        assert card.get("left_out", 0) == len(out) + len(out2), ("left out", number, card.get("left_out"), len(out), len(out2))
+        for key, ballot, gone in (("first", 1, out), ("second", 2, out2)):
             if card.get(key):
-                everyone = [p for p in t.votes.get((number, ballot), {}) if p not in out]
+                everyone = [p for p in t.votes.get((number, ballot), {}) if p not in gone]
                 claims.append((f"vote{ballot}", _answers(everyone, number), f"report card {number} {key} (room)"))
+        if card.get("change"):  # the paired change: the first and second votes of those who voted twice
+            paired = {p for p in t.votes.get((number, 1), {}) if p not in out} & {p for p in t.votes.get((number, 2), {}) if p not in out2}
+            assert card["change"]["paired"] == len(paired), ("paired", number)
+            claims += [(f"vote{ballot}", _answers(paired, number), f"report card {number} change (paired)") for ballot in (1, 2)]
         for dim, breakdown in (card.get("breakdowns") or {}).items():
             if not breakdown.get("shown"):
                 continue
@@ -344,7 +352,7 @@ def small_counts_in_tables(tables: dict[str, list[list[str]]], min_group: int) -
     return found
 
 
-def report_tables(db, code: str) -> dict[str, list[list[str]]]:  # noqa: ANN001
+def report_tables(db, code: str, report: object = None) -> dict[str, list[list[str]]]:  # noqa: ANN001
     """The CSV files and the XLSX sheets of the room's report, as rows of cells."""
     import csv
     import io
@@ -352,7 +360,7 @@ def report_tables(db, code: str) -> dict[str, list[list[str]]]:  # noqa: ANN001
 
     from openpyxl import load_workbook
 
-    report = room_report(db, room_id_for_code(db, code))
+    report = report or room_report(db, room_id_for_code(db, code))
     tables = {}
     archive = zipfile.ZipFile(io.BytesIO(render(report, "csv").body))
     for name in archive.namelist():
@@ -361,3 +369,24 @@ def report_tables(db, code: str) -> dict[str, list[list[str]]]:  # noqa: ANN001
     for sheet in book.worksheets:
         tables[f"xlsx {sheet.title}"] = [["" if c is None else c for c in row] for row in sheet.iter_rows(values_only=True)]
     return tables
+
+
+def small_labels(text: str, min_group: int) -> list[str]:
+    """Groups labelled with fewer than the minimum in a report's text: "n = 1", "(n=4)", "1 stem", "3 votes"."""
+    import re
+
+    small = "|".join(str(n) for n in range(1, min_group))
+    # Not the note that says how many votes of small tables were left out (a count of voters, not of answers).
+    return re.findall(rf"\b(?:n\s*=\s*(?:{small})|(?:{small}) (?:stem|stemmen|vote|votes))\b(?! van tafels| of tables)", text)
+
+
+def report_texts(report: object) -> dict[str, str]:
+    """The HTML report's text (tags removed) and the PDF's text (pypdf), as a reader sees them."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    html = re.sub(r"<[^>]+>", " ", render(report, "html").body.decode())
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render(report, "pdf").body)).pages)
+    return {"html": html, "pdf": pdf}
