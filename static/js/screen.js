@@ -52,7 +52,12 @@
     let stage, side;
     if (S.finished) { stage = ending(); side = leaderboard(); }
     else if (!S.started) { stage = lobby(); side = ""; }
-    else if (room.pacing === "plenary") { stage = plenary(); side = (discussing() ? prompts() : progress()) + leaderboard(); }
+    else if (room.pacing === "plenary") {
+      // Many tables: their counts go under the card (a grid), the side column keeps the prompts and points.
+      const many = seatedTables().length > MANY_TABLES;
+      stage = plenary() + (many && !discussing() ? progressGrid() : "");
+      side = (discussing() ? prompts() : many ? "" : progress()) + leaderboard();
+    }
     else { stage = tables() + picture() + themes(); side = leaderboard(); }
     document.getElementById("stage").innerHTML = notes + stage;
     document.getElementById("side").innerHTML = side;
@@ -162,6 +167,12 @@
   function progress() {
     return `<section class="side-block"><h2>${_("Tables")}</h2><ul class="table-list">${seatedTables().map((t) => `<li><span>${esc(t.name)}</span>
       <span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span>${t.votes_cast != null ? `<span class="count">${t.votes_cast}/${t.votes_needed}</span>` : ""}</li>`).join("")}</ul></section>`;
+  }
+
+  function progressGrid() {
+    return `<section class="diverge-block table-grid-block"><h2>${_("Tables")}</h2><ul class="table-grid">${seatedTables().map((t) => `<li>
+      <span class="tile-name">${esc(t.name)}</span>${t.votes_cast != null ? `<span class="count">${t.votes_cast}/${t.votes_needed}</span>`
+        : `<span class="phase-pill phase-${t.phase}">${LABEL[t.phase]}</span>`}</li>`).join("")}</ul></section>`;
   }
 
   function tables() {

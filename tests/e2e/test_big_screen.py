@@ -458,3 +458,47 @@ def test_a_room_of_ten_tables_and_many_cards_in_team_pacing_fits_the_projector(s
     fits(screen)
     projector_shot(screen, "screen-team-pacing-ten-tables")
     disconnect_all(bot.client for bot in bots[1])
+
+
+def test_a_plenary_room_of_ten_tables_fits_the_projector_during_and_after_the_vote(start_server, server_env, tablet):
+    """Plenary with ten tables of six: the tables' counts and the points beside the card while the room votes;
+    then the room's result, every table's bar, the prompts and the points. Both fit 1920x1080."""
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, TABLES, pacing="plenary", points=True, second_vote=False)
+    bots = seat_bots(server.url, code, (5, 5))
+    laptop = tablet(PROJECTOR)
+    sign_in(laptop, server.url, code)
+    laptop.get_by_role("button", name=re.compile("Alle tafels: volgende stap")).click()
+    url = f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}"
+    names = ("Noord", "Oost", "Zuid", "West", "Midden", "Haven", "Polder", "Duin", "Kust", "Rivier met een lange naam")
+
+    def ten_tables(state: dict, phase: str) -> None:
+        table = state["tables"][0]
+        state["tables"] = [{**table, "id": 100 + i, "name": f"Tafel {name}", "seated": 6, "phase": phase,
+                            "votes_cast": i % 7 if phase == "vote" else None, "votes_needed": 6 if phase == "vote" else None,
+                            "points": 40 - 3 * i} for i, name in enumerate(names)]
+        state["player_count"] = 60
+        current = state["current"]
+        card = current["card"]
+        card["prompts"] = [("Wat zegt het over een team als het niet zonder zijn leidinggevende kan, ook niet voor even? " * 2)[:96]] * 3
+        if phase == "vote":
+            current.update(votes_cast=27, votes_needed=60)
+            return
+        current.update(phases=["discuss"], voting_tables=0)
+        bar = {"n": 6, "counts": [3, 2, 1, 0], "unanimous": False, "leader": 1, "top_share": 0.5}
+        state["cards"] = [{"round": current["round"], "card": card, "tables_done": 10, "tables": 10, "second": None,
+                           "first": {"agree": False, "tables": [{"team_id": 100 + i, **bar} for i in range(10)],
+                                     "room": {**bar, "n": 60, "counts": [30, 20, 10, 0]}}}]
+
+    during = screen_with_state(tablet, url, lambda state: ten_tables(state, "vote"))
+    expect(during.locator(".table-grid li")).to_have_count(10)  # under the card: the side keeps the points
+    expect(during.locator(".leaderboard li")).to_have_count(10)
+    expect(during.get_by_test_id("screen-choices").locator("li")).to_have_count(4)
+    fits(during)
+    projector_shot(during, "screen-plenary-ten-tables-during")
+    after = screen_with_state(tablet, url, lambda state: ten_tables(state, "discuss"))
+    expect(after.locator(".diverge tbody tr")).to_have_count(10)
+    expect(after.get_by_test_id("screen-prompt").locator("li")).to_have_count(3)
+    fits(after)
+    projector_shot(after, "screen-plenary-ten-tables-after")
+    disconnect_all(bot.client for bots_ in bots.values() for bot in bots_)
