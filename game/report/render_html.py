@@ -78,7 +78,9 @@ def render_html(report: Report, *, for_pdf: bool = False, toolbar: dict | None =
     context = {
         "r": report, "t": t, "cards": cards, "for_pdf": for_pdf, "toolbar": None if for_pdf else toolbar,
         "sections": sections_of(report), "show_code": show_code, "share": share, "pval": p_value(language),
-        "headline_of": lambda card, view: tally_headline(card, view, t), "moves": lambda card: moves_text(card, t),
+        # On paper by letter only: the options table beside it names them.
+        "headline_of": lambda card, view: tally_headline(card, view, t, labels=not for_pdf),
+        "moves": lambda card: moves_text(card, t),
         "pct_share": lambda value: f"{int(100 * value)}%",
         "lean": lambda card, group: lean_text(group, t, _scale(card)),
         "chose": lambda card, group: choice_text(group, t, _scale(card)), "merged_groups": merged_groups,
