@@ -236,3 +236,89 @@ def test_dashboard_and_big_screen_carry_no_vote_of_a_person_and_no_role_breakdow
     team = next(t for t in dashboard["overview"]["teams"] if t["team"]["id"] == cast.player_a.team_id)
     assert team["distribution"] is None and team["withheld"] and team["predictions"] is None
     assert not {"players", "role", "roles"} & _keys(overview)  # a table's "name" is the team's name
+
+
+def test_a_plenary_room_with_a_one_player_table_sends_nothing_of_it_over_any_channel(app, db):
+    """Issue 15, through the real socket handlers and broadcast: tables of five and one in plenary, both ballots,
+    predictions, comfort. Everything the big screen receives carries no name and no role and no figure of
+    either table on its own (together they are the room; alone the five would give the one away); the dashboard's
+    pushes carry neither table's distribution, predictions, points or comfort counts; a tablet receives only its
+    own table; the JSON report has no figure of the one-player table."""
+    from game.extensions import socketio
+    from game.play.accounts import create_facilitator
+    from game.play.rooms import RoomSpec, create_room
+    from game.report.service import render, room_id_for_code, room_report
+    from game.rules.codes import screen_token
+    from game.rules.settings import RoomSettings
+
+    facilitator_id = create_facilitator(db, "begeleider-15", "een-lang-wachtwoord")
+    code = create_room(db, facilitator_id, RoomSpec(
+        deck_slug="mobiliteit-bespreekbaar", team_names=("Tafel Noord", "Tafel Alleen"), cards=1, shuffle=False,
+        settings=RoomSettings(pacing="plenary", comfort=True, second_vote=True, team_quorum=1)))
+    http = app.test_client()
+    with http.session_transaction() as session:
+        session["facilitator_id"] = facilitator_id
+    dashboard = socketio.test_client(app, flask_test_client=http)
+    screen = socketio.test_client(app, auth={"screen": screen_token(app.config["SECRET_KEY"], code), "code": code})
+    assert dashboard.emit("watch_room", {"code": code}, callback=True)["ok"]
+    roles = ("Leidinggevende", "MT-lid", "HR", "OR-lid", "Medewerker", "Bestuurder / directeur")
+    seats = []  # (client, player id, team id, name, role)
+    for i, (team, role) in enumerate([(1, r) for r in roles[:5]] + [(2, roles[5])]):
+        client = socketio.test_client(app)
+        reply = client.emit("take_seat", {"code": code, "name": f"Naam{i}x", "role": role, "team": team}, callback=True)
+        assert reply["ok"], reply
+        seats.append((client, reply["seat"]["player_id"], reply["team"]["team"]["id"], f"Naam{i}x", role))
+    joining = screen.get_received()  # while people join: counts per table only
+    dashboard.get_received()  # (a table of five alone in the room was shown with its 0 points)
+    assert all(t["points"] in (None, 0) for m in joining if m["name"] == "screen" for t in m["args"][0]["tables"])
+
+    def step() -> None:
+        assert dashboard.emit("advance_all", {"code": code}, callback=True)["ok"]
+
+    step()  # the card
+    for i, (client, *_) in enumerate(seats):
+        assert client.emit("cast_vote", {"round": 1, "choice": 1 + i % 2, "prediction": 1}, callback=True)["ok"]
+    step()  # the reveal
+    step()  # the second vote
+    for i, (client, *_) in enumerate(seats):
+        assert client.emit("cast_vote", {"round": 1, "choice": 2 - i % 2}, callback=True)["ok"]
+    step()  # to the decision
+    for client, pid, team, *_ in seats:
+        state = client.emit("get_state", {}, callback=True)
+        if state["team"]["turn_player_id"] == pid:
+            assert client.emit("record_decision", {"round": 1, "position": 1, "rationale": "samen"}, callback=True)["ok"]
+    for client, *_ in seats:
+        assert client.emit("rate_comfort", {"round": 1, "score": 1}, callback=True)["ok"]
+    assert dashboard.emit("end_room", {"code": code}, callback=True)["ok"]
+
+    received = joining + screen.get_received()
+    assert {m["name"] for m in received} <= {"screen", "screen_voted"} and received
+    text = json.dumps([m["args"] for m in received], ensure_ascii=False)
+    assert not any(name in text or f'"{role}"' in text for _, _, _, name, role in seats)
+    assert '"players"' not in text and '"role"' not in text and '"roles"' not in text
+    for m in received:
+        if m["name"] == "screen" and m["args"][0]["player_count"] == len(seats):
+            assert all(t["points"] is None for t in m["args"][0]["tables"])
+            for c in m["args"][0]["cards"]:
+                assert all(not r or r["tables"] == [] for r in (c["first"], c["second"]))
+    pushed = dashboard.get_received()
+    progress = [m["args"][0] for m in pushed if m["name"] == "team_progress"]
+    assert progress and all(v["distribution"] is None and v["distribution2"] is None and v["predictions"] is None
+                            and v["points"] is None for v in progress)
+    comfort = [m["args"][0] for m in pushed if m["name"] == "comfort"]
+    assert comfort and all(c["rounds"] == [] and c["low"] == 0 for c in comfort)
+    for client, _, team, *_ in seats:  # a tablet hears of its own table only
+        for m in client.get_received():
+            views = [m["args"][0]["team"]] if m["name"] == "state" else []
+            assert all(v["team"]["id"] == team for v in views)
+            assert m["name"] != "team_progress" and m["name"] != "screen"
+    report = json.loads(render(room_report(db, room_id_for_code(db, code)), "json").body)
+    row = next(r for c in report["cards"] for r in c["teams"] if r["team"] == "Tafel Alleen")
+    assert row["differs_from_vote"] is None and row["position"] == 1  # the decision stays, its vote never beside it
+    for c in report["cards"]:
+        for b in (c.get("breakdowns") or {}).values():
+            assert all(g["group"] != "Tafel Alleen" and g["n"] >= 5 for g in b["groups"])
+    for client, *_ in seats:
+        client.disconnect()
+    screen.disconnect()
+    dashboard.disconnect()
