@@ -83,7 +83,7 @@
 
   function lobby() {
     // While people join: how many sit at each table (no names, nothing about votes exists yet).
-    return `<div class="tiles lobby">${S.tables.map((t) => `<div class="tile"><h3>${esc(t.name)}</h3>
+    return `<div class="tiles lobby${S.tables.length > MANY_TABLES ? " many" : ""}">${S.tables.map((t) => `<div class="tile"><h3>${esc(t.name)}</h3>
       <p class="big-num">${ngettext("%(num)s player", "%(num)s players", t.seated)}</p></div>`).join("")}</div>`;
   }
 

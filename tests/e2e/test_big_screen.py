@@ -502,3 +502,20 @@ def test_a_plenary_room_of_ten_tables_fits_the_projector_during_and_after_the_vo
     fits(after)
     projector_shot(after, "screen-plenary-ten-tables-after")
     disconnect_all(bot.client for bots_ in bots.values() for bot in bots_)
+
+
+def test_twenty_tables_while_people_join_fit_the_projector_with_a_readable_qr_code(start_server, server_env, tablet):
+    server = start_server("gevent")
+    code = room_with_facilitator(server_env, TABLES, pacing="plenary")
+    url = f"{server.url}/screen/{code}/{screen_token(server_env['SECRET_KEY'], code)}"
+
+    def twenty(state: dict) -> None:
+        table = state["tables"][0]
+        state["tables"] = [{**table, "id": 100 + i, "name": f"Tafel {i + 1}", "seated": i % 6} for i in range(20)]
+        state["player_count"] = sum(i % 6 for i in range(20))
+
+    screen = screen_with_state(tablet, url, twenty)
+    expect(screen.locator(".lobby .tile")).to_have_count(20)
+    expect(screen.locator("#joined-count")).to_have_text("46 spelers aan 20 tafels")  # 0-5 a table
+    fits(screen)
+    assert decode_qr(projector_shot(screen, "screen-join-twenty-tables")) == [f"{server.url}/r/{code}"]
