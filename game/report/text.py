@@ -155,6 +155,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "sheet_cards": N_("Cards"),
     "sheet_votes": N_("Votes"),
     "sheet_arguments": N_("Arguments"),
+    "note_groups_basis": N_("On the first vote, before the discussion; the lists above are on where everyone ended."),
     "roles_elsewhere": N_("By single role: on the web page and in the XLSX and JSON downloads."),
     "majority_changed_col": N_("Different majority"),
     "sheet_breakdown": N_("Breakdown"),
