@@ -33,6 +33,10 @@ def test_the_facilitator_sees_the_live_report_with_downloads(db, browser: Browse
     assert all(nl[key] in html for key in ("note", "note_agree", "note_decide", "note_moved", "note_actions"))
     assert "data:image/svg+xml;base64," in html  # charts rendered server-side
     assert page.headers["Cache-Control"] == "private, no-store"
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"          # once (it once read it twice)
+    # The note is at the top of the web page: before the participants' tables and the card pages.
+    assert html.index('id="summary"') < html.index(nl["by_role"]) and html.index('id="summary"') < html.index('class="card-page"')
+    assert f'data-format="csv">{nl["download_csv_zip"]}' in html                # the button says a zip comes
     for fmt, kind in (("json", "application/json"), ("xlsx", "spreadsheetml"), ("csv", "application/zip"), ("pdf", "application/pdf")):
         download = browser.get(f"/rooms/{played_room}/report?format={fmt}")
         assert download.status_code == 200 and kind in download.mimetype
