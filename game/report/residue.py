@@ -5,6 +5,7 @@ from collections import Counter
 
 from game.report.load import RoomData
 from game.rules import privacy
+from game.rules.live_figures import min_group_of
 
 
 def small_residue(first: dict, team_of_round: dict, data: RoomData, min_group: int) -> set[int]:
@@ -13,10 +14,15 @@ def small_residue(first: dict, team_of_round: dict, data: RoomData, min_group: i
     table is released on its seated players (game/rules/live_figures.py) and at least min_group of it
     voted; the card's room total minus those tables is everyone else. When that rest is smaller than
     min_group (tables with absent players, small tables), its votes are left out of every figure of the
-    card, and the card says how many (a merge would not help: the tables were already shown live)."""
+    card, and the card says how many (a merge would not help: the tables were already shown live).
+
+    The tables shown live are those of the room's own minimum (its setting, which the live surfaces used),
+    whatever minimum this report is read at: a report at 5 of a room played at 3 must not let a table of
+    4 shown live be subtracted from its total (issue 15)."""
+    live_min = min_group_of({"settings": data.settings})
     seated = Counter(data.players[p][1] for p in data.participant_ids if p in data.players)
-    released = privacy.suppress(seated, min_group).shown
+    released = privacy.suppress(seated, live_min).shown
     voters_of = Counter(team_of_round[v.round_id] for v in first.values())
-    public = {t for t in released if voters_of[t] >= min_group}
+    public = {t for t in released if voters_of[t] >= live_min}
     rest = {p for p, v in first.items() if team_of_round[v.round_id] not in public}
     return rest if 0 < len(rest) < min_group and public else set()

@@ -35,6 +35,8 @@ class Spec:
     seed: int = 0
     abstain: float = 0.0                      # chance that a player (not the first of a team) does not vote
     unanimous: bool = False                   # everyone chooses the first option
+    min_group: int = 5                        # the room's own minimum (its setting: what the live surfaces use)
+    silent: tuple[int, ...] = ()              # seats (by index) that never vote
 
 
 @dataclass
@@ -54,12 +56,14 @@ def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded: 
     """Create, seat and play a room through the use cases, recording every live surface on the way."""
     rng = random.Random(spec.seed)
     settings = RoomSettings(pacing="plenary" if spec.plenary else "team", second_vote=spec.second_vote, comfort=True,
+                            min_group=spec.min_group,
                             **({"team_quorum": 1} if "team_quorum" in RoomSettings.__dataclass_fields__ else {}))
     code = rooms.create_room(db, facilitator_id, rooms.RoomSpec(
         deck_slug=DECK, team_names=tuple(f"Tafel {i + 1}" for i in range(spec.teams)), cards=spec.cards,
         shuffle=False, roles=ROLES, settings=settings))
     rec = Recorded(code)
     seats = [rooms.take_seat(db, code, f"Speler {i}", role, team)[1] for i, (team, role) in enumerate(spec.seats)]
+    silent = {seats[i].player_id for i in spec.silent}
     by_team: dict[int, list] = {}
     for seat in seats:
         by_team.setdefault(seat.team_id, []).append(seat)
@@ -95,7 +99,7 @@ def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded: 
                 card = views[team_id]["card"]
                 choices = [c["value"] for c in card["choices"]]
                 for index, seat in enumerate(members):
-                    if index and rng.random() < spec.abstain:
+                    if (index and rng.random() < spec.abstain) or seat.player_id in silent:
                         continue
                     choice = choices[0] if spec.unanimous else rng.choice(choices)
                     prediction = None
@@ -226,30 +230,32 @@ def live_claims(rec: Recorded, t: Truth) -> list[Claim]:
     return claims
 
 
-def left_out(number: int, t: Truth, min_group: int, ballot: int = 1) -> set[int]:
+def left_out(number: int, t: Truth, min_group: int, ballot: int = 1, live_min: int | None = None) -> set[int]:
     """The oracle for the report's rule (game/report/residue.py), written again here from docs/privacy.md:
-    tables shown live with a ballot are those released on their seated players with at least min_group
-    voters in that ballot; a rest of voters smaller than min_group is left out of the card's figures of
-    that ballot."""
+    tables shown live with a ballot are those released on their seated players with at least the room's
+    minimum (`live_min`) of voters in that ballot; a rest of voters smaller than the report's min_group is
+    left out of the card's figures of that ballot."""
+    live_min = live_min or min_group
     from collections import Counter
 
     from game.rules.privacy import suppress
 
     everyone = t.votes.get((number, ballot), {})
     voters_of = Counter(t.team_of[p] for p in everyone)
-    public = {team for team in suppress(t.seated, min_group).shown if voters_of[team] >= min_group}
+    public = {team for team in suppress(t.seated, live_min).shown if voters_of[team] >= live_min}
     rest = {p for p in everyone if t.team_of[p] not in public}
     return rest if 0 < len(rest) < min_group and public else set()
 
 
-def report_claims(report: dict, t: Truth) -> list[Claim]:
-    """Every group figure of the JSON report, as the set of answers it is about."""
+def report_claims(report: dict, t: Truth, live_min: int | None = None) -> list[Claim]:
+    """Every group figure of the JSON report, as the set of answers it is about (`live_min`: the room's own
+    minimum, when the report is read at another)."""
     claims: list[Claim] = []
     groups = {g["name"]: set(g["roles"]) for g in report.get("role_groups", [])}
     for card in report["cards"]:
         number = card["position"]
-        out = left_out(number, t, report["privacy"]["min_group"])
-        out2 = left_out(number, t, report["privacy"]["min_group"], ballot=2)
+        out = left_out(number, t, report["privacy"]["min_group"], live_min=live_min)
+        out2 = left_out(number, t, report["privacy"]["min_group"], ballot=2, live_min=live_min)
         assert card.get("left_out", 0) == len(out) + len(out2), ("left out", number, card.get("left_out"), len(out), len(out2))
         for key, ballot, gone in (("first", 1, out), ("second", 2, out2)):
             if card.get(key):
@@ -273,7 +279,7 @@ def report_claims(report: dict, t: Truth) -> list[Claim]:
                 claims.append(("pred", _answers(who, number), f"report card {number} expected by group {g['group']}"))
     for pc in (report.get("perceptions") or {}).get("cards", []):
         number = pc["position"]
-        out = left_out(number, t, report["privacy"]["min_group"])
+        out = left_out(number, t, report["privacy"]["min_group"], live_min=live_min)
         who = [p for p in t.predictions.get(number, ()) if p not in out]
         claims.append(("pred", _answers(who, number), f"report perceptions card {number}"))
     return claims

@@ -205,3 +205,17 @@ def test_the_gated_views_never_show_a_small_group(room) -> None:  # noqa: ANN001
         for t in (c["first"] or {}).get("tables", []):
             claims.append(("vote1", voters[t["team_id"]], f"screen table {t['team_id']}"))
     assert leaks(claims, MIN) == []
+
+
+def test_a_report_at_five_of_a_room_played_at_three_lets_nothing_below_three_be_derived(db, facilitator) -> None:
+    """The room's minimum is 3 (its setting, what the dashboard and big screen use); its report is read at the
+    default 5. A table of four that all voted is shown live; the other table's two votes must not be the report's
+    total minus that table (the report's small rest is measured against the tables shown live)."""
+    spec = Spec(teams=2, seats=seats((1, 4, "HR"), (2, 4, "MT-lid")), min_group=3, silent=(6, 7))
+    rec = play(db, facilitator, spec)
+    t = truth(db, rec.code)
+    assert rec.report["privacy"]["min_group"] == MIN
+    assert leaks(live_claims(rec, t), 3) == []
+    assert any(v.get("distribution") for v in rec.dashboard)  # the table of four was shown live
+    assert leaks(report_claims(rec.report, t, live_min=3) + live_claims(rec, t), 3) == []
+    assert rec.report["cards"][0]["left_out"] == 2
