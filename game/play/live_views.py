@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from game.decks import card_from_data
 from game.play import rooms
 from game.rules.live_figures import (
-    comfort_view, gate_overview, min_group_of, released_teams, settled_rounds, watch_view,
+    comfort_view, finished_cards, gate_overview, min_group_of, released_teams, settled_rounds, watch_view,
 )
 from game.rules.screen_view import screen_view
 from game.rules.views import card_view
@@ -86,23 +86,19 @@ def comfort_notice(db: Database, code: str, entry: dict) -> dict:
 
 
 def settled_cards(db: Database, room_id: int) -> set[int]:
-    """Positions of the room's cards whose first vote is over at every table that has voters (revealed or
-    skipped), or every card once the room has ended.
-
-    The dashboard's live role-group picture shows only these: a card's figures then no longer change, so two
-    refreshes cannot be set side by side to read one table's few members (or one vote not yet revealed)."""
+    """Positions of the room's cards every table with seated players has finished (decided or skipped), or
+    every card once the room has ended: the same rule as the report of a room still playing
+    (game/report/load.py), so the dashboard's live role-group picture no longer changes between refreshes."""
     with db.transaction() as session:
         room = session.get(RoomRecord, room_id)
         position_of = dict(session.execute(select(RoomCardRecord.id, RoomCardRecord.position)
                                            .where(RoomCardRecord.room_id == room_id)).all())
         if not room.is_open:
             return set(position_of.values())
-        voting = set(session.scalars(select(PlayerRecord.team_id).where(
+        seated = set(session.scalars(select(PlayerRecord.team_id).where(
             PlayerRecord.room_id == room_id, PlayerRecord.observer.is_(False), PlayerRecord.removed_at.is_(None))))
-        done = session.execute(
-            select(RoundRecord.room_card_id, RoundRecord.team_id).join(TeamRecord, TeamRecord.id == RoundRecord.team_id)
-            .where(TeamRecord.room_id == room_id, (RoundRecord.revealed_at.is_not(None)) | RoundRecord.skipped)).all()
-    over: dict[int, set[int]] = {}
-    for room_card_id, team_id in done:
-        over.setdefault(room_card_id, set()).add(team_id)
-    return {position for card_id, position in position_of.items() if voting and voting <= over.get(card_id, set())}
+        rounds_done = dict(session.execute(select(TeamRecord.id, TeamRecord.rounds_done).where(TeamRecord.room_id == room_id)).all())
+        rounds = session.execute(
+            select(RoundRecord.team_id, RoundRecord.room_card_id, RoundRecord.number, RoundRecord.skipped)
+            .join(TeamRecord, TeamRecord.id == RoundRecord.team_id).where(TeamRecord.room_id == room_id)).all()
+    return {position_of[card_id] for card_id in finished_cards(rounds, rounds_done, seated)}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from game.rules.live_figures import finished_cards
 from game.store.models import (
     ArgumentRecord, ComfortRecord, DecisionRecord, HelpfulMarkRecord, PlayerRecord, RoomCardRecord, RoomRecord, RoundRecord, SubmissionRecord,
     TeamRecord, VoteRecord,
@@ -133,6 +134,9 @@ def load_room(session: Session, room: RoomRecord) -> RoomData:
         select(SubmissionRecord.title, SubmissionRecord.text, SubmissionRecord.options, SubmissionRecord.status)
         .where(SubmissionRecord.room_id == room.id, SubmissionRecord.status.in_(SUBMISSION_STATUSES))
         .order_by(SubmissionRecord.id))]
+    if room.is_open:
+        votes, comfort = _settled_only(rounds, votes, comfort, {t.id: t.rounds_done for t in teams},
+                                       {team_id for _, _, team_id, observer, removed in rows if not observer and removed is None})
     # Participants: everyone seated to play (observers only watch), and anyone whose vote counts,
     # even if the facilitator removed them later.
     voted = {v.player_id for v in votes}
@@ -144,3 +148,19 @@ def load_room(session: Session, room: RoomRecord) -> RoomData:
         players=players, participant_ids=participant_ids, cards=cards, rounds=rounds, votes=votes, arguments=arguments,
         decisions=decisions, comfort=comfort, submissions=submissions, settings=dict(room.settings or {}),
     )
+
+
+def _settled_only(rounds: list[Round], votes: list[Vote], comfort: list[Comfort], rounds_done: dict[int, int],
+                  seated_teams: set[int]) -> tuple[list[Vote], list[Comfort]]:
+    """While a room plays, only the votes of cards every seated table has finished (decided or skipped), and
+    a round's comfort answers once its table has drawn a later card.
+
+    A figure that grows answer by answer gives each answer away as the difference between two reloads of the
+    report (docs/privacy.md, "Time"): a vote not yet revealed, or one small table's reveal beside the others."""
+    settled = finished_cards(((r.team_id, r.room_card_id, r.number, r.skipped) for r in rounds), rounds_done, seated_teams)
+    last_round: dict[int, int] = {}
+    for r in rounds:
+        last_round[r.team_id] = max(last_round.get(r.team_id, 0), r.number)
+    counted = {r.id for r in rounds if r.room_card_id in settled}
+    answered_all = {r.id for r in rounds if r.id in counted and r.number < last_round[r.team_id]}
+    return [v for v in votes if v.round_id in counted], [c for c in comfort if c.round_id in answered_all]

@@ -31,7 +31,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "role": N_("Role"),
     "team": N_("Team"),
     "count": N_("Count"),
-    "live_note": N_("The session is still running: this report shows the current state."),
+    "live_note": N_("The session is still running: a card counts here once every table has finished it (decided or skipped)."),
     "summary": N_("Summary"),
     "summary_intro": N_("This report shows where the group agrees, where it chafes, and where the conversation took the group. Votes are anonymous; breakdowns by role or team show only groups of at least {min_group} people."),
     "agree": N_("Where we agree"),

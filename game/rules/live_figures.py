@@ -66,6 +66,20 @@ def settled_rounds(entry: dict, seated: int, rounds_done: int, phase: str, room_
                      if not room_open or r["answered"] >= seated or r["round"] < rounds_done or (r["round"] == rounds_done and later_card))
 
 
+def finished_cards(rounds: Iterable[tuple[int, int, int, bool]], rounds_done: Mapping[int, int],
+                   seated_teams: set[int]) -> set[int]:
+    """The cards (room card ids) every table with seated players has finished: decided or skipped.
+
+    Rounds are (team id, room card id, round number, skipped). While a room plays, the report and the
+    dashboard's role groups count a card only once it is finished everywhere: a figure that grows table by
+    table (or vote by vote) gives each addition away as the difference between two reloads."""
+    finished: dict[int, set[int]] = {}
+    for team_id, card_id, number, skipped in rounds:
+        if skipped or number <= rounds_done.get(team_id, 0):
+            finished.setdefault(card_id, set()).add(team_id)
+    return {card for card, teams in finished.items() if seated_teams and seated_teams <= teams}
+
+
 def comfort_view(entry: dict, min_group: int, released: bool, settled: frozenset[int]) -> dict:
     """'Can you live with it?' of one team for the dashboard: a round's count only when its answers are
     complete (`settled`), at least `min_group` answered and the team may be shown; totals over those rounds."""

@@ -102,9 +102,9 @@ def test_the_dashboard_shows_the_role_groups_live_and_only_to_the_facilitator(ap
     assert app.test_client().get(f"/rooms/{code}/groups").status_code in (302, 401, 403)
 
 
-def test_the_live_picture_shows_a_card_only_once_every_table_has_revealed_it(db, facilitator_id, browser):
-    """A card still being voted on at one table is left out: between two refreshes its figures would change by
-    that table's few members (or by one vote not yet revealed)."""
+def test_the_live_picture_shows_a_card_only_once_every_table_has_finished_it(db, facilitator_id, browser):
+    """A card still in play at one table is left out: between two refreshes its figures would change by
+    that table's few members (or by one vote not yet revealed). The live report counts the same cards."""
     from sqlalchemy import select
 
     from game.play import rooms
@@ -115,10 +115,14 @@ def test_the_live_picture_shows_a_card_only_once_every_table_has_revealed_it(db,
         room = s.scalar(select(RoomRecord).where(RoomRecord.code == code))
         second = s.scalar(select(RoundRecord).join(TeamRecord).join(RoomCardRecord)
                           .where(TeamRecord.room_id == room.id, RoomCardRecord.position == 2).order_by(RoundRecord.id))
-        second.revealed_at = None          # one table has not revealed card 2 yet
+        second.revealed_at = None          # one table is still voting on card 2
+        s.get(TeamRecord, second.team_id).rounds_done = 1
     html = browser.get(f"/rooms/{code}/groups").get_data(as_text=True)
     assert html.count("<tr data-card=") == 1 and 'data-card="mb-01"' in html
     assert 'data-testid="groups-live-waiting"' in html and ": 1." in html
+    live = browser.get(f"/rooms/{code}/report?format=json").get_json()
+    votes = {c["position"]: c["votes_total"] for c in live["cards"]}
+    assert votes[1] == 24 and votes[2] == 0, votes
     rooms.end_room(db, facilitator_id, code)
     html = browser.get(f"/rooms/{code}/groups").get_data(as_text=True)
     assert html.count("<tr data-card=") == 2 and "groups-live-waiting" not in html
