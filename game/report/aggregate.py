@@ -17,7 +17,7 @@ from game.report import model as rm
 from game.report.load import RoomData
 from game.report.note import decision_note
 from game.report.perceptions import perceptions
-from game.report.residue import small_residue
+from game.report.residue import small_residue, small_rest_tables
 from game.report.tally import camp_label, tally
 from game.report.tally import group_of as released_group
 from game.report.text import strings
@@ -155,7 +155,12 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
     label_of.update({"for": t["for"], "against": t["against"]})
     quotes = _card_arguments(kind, [(a, teams[team_of_round[a.round_id]]) for rid in round_ids
                                     for a in index.arguments.get(rid, [])], label_of)
-    comfort_scores = [score for rid in round_ids for score in index.comfort.get(rid, [])]
+    comfort_of_table: dict[int, list[int]] = defaultdict(list)
+    for rid in round_ids:
+        comfort_of_table[team_of_round[rid]].extend(index.comfort.get(rid, []))
+    # The dashboard showed some tables' counts: the card's count minus them must not be a few people's answers.
+    quiet = small_rest_tables({t: len(s) for t, s in comfort_of_table.items()}, data, min_group)
+    comfort_scores = [score for t, scores in comfort_of_table.items() if t not in quiet for score in scores]
     comfort = privacy.release_count(sum(s <= LOW_COMFORT_MAX for s in comfort_scores), len(comfort_scores), min_group) \
         if comfort_scores else None
     group_of = group_of or {}

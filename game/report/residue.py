@@ -26,3 +26,15 @@ def small_residue(first: dict, team_of_round: dict, data: RoomData, min_group: i
     public = {t for t in released if voters_of[t] >= live_min}
     rest = {p for p, v in first.items() if team_of_round[v.round_id] not in public}
     return rest if 0 < len(rest) < min_group and public else set()
+
+
+def small_rest_tables(answers_of: dict[int, int], data: RoomData, min_group: int) -> set[int]:
+    """Tables whose answers (table id -> how many answered, e.g. "can you live with it?") a card's count leaves
+    out: the dashboard showed a table's count when the table is released on its seated players and at least
+    the room's minimum answered; the card's count minus those tables is the rest, left out when smaller than
+    min_group."""
+    live_min = min_group_of({"settings": data.settings})
+    seated = Counter(data.players[p][1] for p in data.participant_ids if p in data.players)
+    public = {t for t in privacy.suppress(seated, live_min).shown if answers_of.get(t, 0) >= live_min}
+    rest = {t for t, n in answers_of.items() if n and t not in public}
+    return rest if 0 < sum(answers_of[t] for t in rest) < min_group and public else set()

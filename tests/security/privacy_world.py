@@ -37,6 +37,8 @@ class Spec:
     unanimous: bool = False                   # everyone chooses the first option
     min_group: int = 5                        # the room's own minimum (its setting: what the live surfaces use)
     silent: tuple[int, ...] = ()              # seats (by index) that never vote
+    comfort_skip: float = 0.0                 # chance that a player does not answer "can you live with it?"
+    no_comfort: tuple[int, ...] = ()          # seats (by index) that never answer it
 
 
 @dataclass
@@ -64,6 +66,7 @@ def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded: 
     rec = Recorded(code)
     seats = [rooms.take_seat(db, code, f"Speler {i}", role, team)[1] for i, (team, role) in enumerate(spec.seats)]
     silent = {seats[i].player_id for i in spec.silent}
+    no_comfort = {seats[i].player_id for i in spec.no_comfort}
     by_team: dict[int, list] = {}
     for seat in seats:
         by_team.setdefault(seat.team_id, []).append(seat)
@@ -130,10 +133,13 @@ def play(db, facilitator_id: int, spec: Spec, report: bool = True) -> Recorded: 
             turn = next(s for s in members if s.player_id == views[team_id]["turn_player_id"])
             record(turns.record_decision(db, turn, number, 1, "Toelichting", None, TODAY))
             for seat in members:
+                if seat.player_id in no_comfort or (spec.comfort_skip and rng.random() < spec.comfort_skip):
+                    continue
                 record(turns.rate_comfort(db, seat, number, rng.choice([1, 2, 3, 4, 5])))
         screen()
     rec.overviews.append(dashboard_overview(db, facilitator_id, code))
     record(rooms.end_room(db, facilitator_id, code))
+    rec.overviews.append(dashboard_overview(db, facilitator_id, code))  # after the end: every round's count settled
     rec.screens.append(screen_state(db, code))
     if report:
         rec.typed_report = room_report(db, room_id_for_code(db, code))
@@ -247,6 +253,22 @@ def left_out(number: int, t: Truth, min_group: int, ballot: int = 1, live_min: i
     return rest if 0 < len(rest) < min_group and public else set()
 
 
+def comfort_counted(number: int, t: Truth, min_group: int, live_min: int | None = None) -> set[int]:
+    """The oracle for the report's comfort count: tables whose count the dashboard showed (released on their
+    seated players, at least the room's minimum answered) and the rest, unless the rest is smaller than
+    min_group (then it is left out)."""
+    from collections import Counter
+
+    from game.rules.privacy import suppress
+
+    live_min = live_min or min_group
+    everyone = t.comfort.get(number, set())
+    answers_of = Counter(t.team_of[p] for p in everyone)
+    public = {team for team in suppress(t.seated, live_min).shown if answers_of[team] >= live_min}
+    rest = {p for p in everyone if t.team_of[p] not in public}
+    return everyone - rest if 0 < len(rest) < min_group and public else set(everyone)
+
+
 def report_claims(report: dict, t: Truth, live_min: int | None = None) -> list[Claim]:
     """Every group figure of the JSON report, as the set of answers it is about (`live_min`: the room's own
     minimum, when the report is read at another)."""
@@ -271,7 +293,9 @@ def report_claims(report: dict, t: Truth, live_min: int | None = None) -> list[C
             claims.extend(_breakdown_claims(breakdown["groups"], dim, number, t, groups, f"report card {number} by {dim}",
                                             out))
         if card.get("comfort") and card["comfort"].get("answers"):
-            claims.append(("comfort", _answers(t.comfort.get(number, ()), number), f"report card {number} comfort"))
+            who = comfort_counted(number, t, report["privacy"]["min_group"], live_min)
+            assert card["comfort"]["answers"] == len(who), ("comfort answers", number)
+            claims.append(("comfort", _answers(who, number), f"report card {number} comfort"))
         for g in (card.get("groups") or {}).get("groups", []):
             if g.get("expected") and g.get("expected_n"):
                 members = _members("role_group", g, t, groups, card.get("groups", {}).get("groups", []))

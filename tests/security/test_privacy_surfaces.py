@@ -46,7 +46,8 @@ def rooms(draw) -> Spec:  # noqa: ANN001
     seats = [(i + 1 if i < teams else draw(st.integers(1, teams)), draw(st.sampled_from(ROLES))) for i in range(players)]
     return Spec(teams=teams, seats=seats, plenary=draw(st.booleans()), second_vote=draw(st.booleans()),
                 cards=draw(st.integers(1, 2)), seed=draw(st.integers(0, 10**6)),
-                abstain=draw(st.sampled_from([0.0, 0.0, 0.3])), unanimous=draw(st.booleans()))
+                abstain=draw(st.sampled_from([0.0, 0.0, 0.3])), unanimous=draw(st.booleans()),
+                comfort_skip=draw(st.sampled_from([0.0, 0.0, 0.3])))
 
 
 def check(db, rec, with_report: bool = True) -> list[str]:  # noqa: ANN001
@@ -219,3 +220,13 @@ def test_a_report_at_five_of_a_room_played_at_three_lets_nothing_below_three_be_
     assert any(v.get("distribution") for v in rec.dashboard)  # the table of four was shown live
     assert leaks(report_claims(rec.report, t, live_min=3) + live_claims(rec, t), 3) == []
     assert rec.report["cards"][0]["left_out"] == 2
+
+
+def test_comfort_answers_missing_at_some_tables_leave_no_small_rest_in_the_report(db, facilitator) -> None:
+    """Tables of 5, 5 and 2: the two and one of a five never answer "can you live with it?". The dashboard shows
+    the full five's count (released, complete); the report's card count minus it must not be the other five's
+    four answers."""
+    spec = Spec(teams=3, seats=seats((1, 5, "HR"), (2, 5, "MT-lid"), (3, 2, "OR-lid")), cards=2, no_comfort=(0, 10, 11))
+    rec = play(db, facilitator, spec)
+    assert any(c["rounds"] for o in rec.overviews for c in o.get("comfort", []))  # a table's count was shown live
+    assert check(db, rec) == []
