@@ -36,6 +36,12 @@ def note_tables(report: rm.Report, t: dict) -> list[Table]:
                          t[f"reading_{e.reading}"] if e.reading else None, e.question or None, e.moves or None,
                          " | ".join(a.text for a in e.arguments) or None,
                          None if e.beyond_chance is None else t["beyond_chance" if e.beyond_chance else "within_chance"]])
+    # Where the role groups see it differently, or alike (on the first vote), as on the note's page.
+    for key, entries in (("note_groups_differ", report.note.groups_differ), ("note_groups_share", report.note.groups_share)):
+        for g in entries:
+            tested = key == "note_groups_differ" and g.beyond_chance is not None   # the page tests only a difference
+            rows.append([t[key], f"{g.position}. {g.title}", " · ".join(g.leans), None, None, None, None,
+                         t["beyond_chance" if g.beyond_chance else "within_chance"] if tested else None])
     rows += [[], [t["note_actions"]], [t["owner"], t["what"], t["due"], t["team"], t["card"], t["status"]]]
     for group in report.note.actions_by_owner:
         for a in group.actions:

@@ -141,3 +141,14 @@ def test_every_spreadsheet_header_is_in_the_report_language_dates_are_dates_and_
     places = [c.place for c in report.cards]
     assert [summary[nl[f"note_{k}"]] for k in ("agree", "decide", "moved")] == [places.count(k) for k in ("agree", "decide", "moved")]
     assert summary[nl["note_actions"]] == len(report.actions) > 0
+
+
+def test_the_decision_note_sheet_has_the_role_groups_as_the_note_has_them(db, facilitator_id):
+    code = play_room(db, facilitator_id, teams=4, players=24, cards=4)
+    report = report_of(db, code)
+    nl = strings("nl")
+    assert report.note.groups_differ or report.note.groups_share
+    rows = list(openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))[nl["sheet_note"]].iter_rows(values_only=True))
+    for key, entries in (("note_groups_differ", report.note.groups_differ), ("note_groups_share", report.note.groups_share)):
+        assert [(r[1], r[2]) for r in rows if r and r[0] == nl[key]] == \
+            [(f"{g.position}. {g.title}", " · ".join(g.leans)) for g in entries]
