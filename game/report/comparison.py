@@ -13,17 +13,28 @@ from game.rules.kinds import kind_of
 def compare(previous: RoomData, played: list[rm.CardResult], before: dict[str, rm.CardResult], min_group: int,
             language: str, previous_actions: list[rm.Action]) -> rm.Comparison:
     """Both sessions compared on their first votes (the vote before any discussion of the day)."""
-    rows = []
+    rows, rewritten = [], []
     for card in played:
         old = before.get(card.key)
         if old is None:
+            continue
+        if not _same_question(card, old):
+            rewritten.append(f"{card.position}. {card.title}")
             continue
         rows.append(_row(card, old))
     prev_date = previous.ended_at or previous.created_at
     return rm.Comparison(
         previous_code=previous.code, previous_title=previous.title, previous_date=prev_date.date().isoformat(),
         previous_participants=len(previous.participant_ids), cards=rows, previous_actions=previous_actions,
-        not_in_previous=[f"{c.position}. {c.title}" for c in played if c.key not in before])
+        not_in_previous=[f"{c.position}. {c.title}" for c in played if c.key not in before],
+        rewritten_since_previous=rewritten)
+
+
+def _same_question(card: rm.CardResult, old: rm.CardResult) -> bool:
+    """Whether both sessions answered the same question: a card keeps its id when a deck is edited, and votes on
+    a rewritten text or other options would be set side by side as if people had changed their minds."""
+    return (card.kind == old.kind and card.text.strip() == old.text.strip()
+            and [c.label.strip() for c in card.choices] == [c.label.strip() for c in old.choices])
 
 
 def _row(card: rm.CardResult, old: rm.CardResult) -> rm.ComparisonRow:

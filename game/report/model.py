@@ -310,6 +310,7 @@ class Comparison:
     cards: list[ComparisonRow]
     previous_actions: list[Action]
     not_in_previous: list[str]     # titles of cards not played in the earlier session
+    rewritten_since_previous: list[str] = field(default_factory=list)   # same card id, another question: not compared
     ballot: str = "first"          # both sessions are compared on their first votes
 
 

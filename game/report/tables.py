@@ -116,6 +116,8 @@ def comparison_tables(report: rm.Report, t: dict) -> list[Table]:
         rows.append([row.title, row.camp_label or None, row.previous_share, row.current_share,
                      row.previous.total if row.previous else None, row.current.total if row.current else None,
                      row.difference.p if row.difference else None, _chance(t, row.difference), row.majority_changed])
+    if report.comparison.rewritten_since_previous:
+        rows += [[], [t["rewritten_since_previous"].format(cards="; ".join(report.comparison.rewritten_since_previous))]]
     rows += [[], [t["previous_actions"]], [t["what"], t["owner"], t["due"], t["team"], t["card"], t["status"]]]
     rows += [[a.what, a.owner, _date(a.due), a.team, f"{a.card_position}. {a.card_title}", t[f"status_{a.status}"]]
              for a in report.comparison.previous_actions]

@@ -95,6 +95,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "status_open": N_("open"),
     "status_note": N_("The game does not record whether an action was done: discuss the due actions in the management team."),
     "not_in_previous": N_("Not played in the previous session: {cards}."),
+    "rewritten_since_previous": N_("Rewritten since the previous session, so not compared: {cards}."),
     "no_comparison_cards": N_("No cards in common with the previous session."),
     "page": N_("Page"),
     "of": N_("of"),

@@ -135,6 +135,24 @@ def test_a_follow_up_room_is_compared_card_by_card_with_the_earlier_room_on_firs
     assert report_of(db, before).comparison is None
 
 
+def test_a_card_rewritten_between_the_sessions_is_named_and_not_compared(db, facilitator_id):
+    """A deck edit keeps a card's id; votes on another question must not read as people changing their minds."""
+    from game.store.models import RoomCardRecord
+
+    before = play_room(db, facilitator_id, cards=3, seed=1)
+    after = play_room(db, facilitator_id, cards=3, seed=2)
+    with db.transaction() as s:
+        room = s.scalar(select(RoomRecord).where(RoomRecord.code == after))
+        card = s.scalar(select(RoomCardRecord).where(RoomCardRecord.room_id == room.id, RoomCardRecord.position == 2))
+        card.card = {**card.card, "text": card.card["text"] + " Het budget is inmiddels gehalveerd."}
+    link_previous(db, after, before)
+    report = report_of(db, after, today=dt.date(2027, 6, 1))
+    rewritten = report.cards[1]
+    assert [row.card for row in report.comparison.cards] == [report.cards[0].key, report.cards[2].key]
+    assert report.comparison.rewritten_since_previous == [f"2. {rewritten.title}"]
+    assert report.comparison.not_in_previous == []
+
+
 def test_a_small_shift_between_sessions_is_within_chance_and_drawn_grey(db, facilitator_id):
     # Then 15 of 15 chose the first option (or "helemaal oneens"), now 13 of 15: Fisher p = 0.48.
     before = play_room(db, facilitator_id, cards=2, seed=1, chooser=lambda n, t, p, choices, rng: choices[0])
