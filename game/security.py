@@ -396,7 +396,9 @@ def register(app: Flask) -> None:
     app.extensions["inzetspel.limits"] = Limits(app.config)
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+        # Only what deploy/nginx.conf sets: X-Forwarded-For and -Proto. It passes the Host itself; an
+        # X-Forwarded-Host would be the client's own header, passed through unchecked.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     else:
         app.before_request(_warn_untrusted_forwarding)
     # First of all before_request functions: ahead of the CSRF check, which would crash on it.
