@@ -79,6 +79,9 @@ def test_a_killed_processs_players_go_offline_for_the_others_and_the_team_goes_o
             break
         time.sleep(0.1)
     assert offline_at is not None, anna.latest()
+    from tests.security.test_server import record
+
+    record("dead_process_offline_after_s", round(offline_at - killed_at, 2))
     assert offline_at - killed_at <= 10, offline_at - killed_at
 
     # The team goes on: the survivor's vote is taken, and with everyone present voted the ballot is revealed.
