@@ -17,7 +17,7 @@ from game.report import model as rm
 from game.report.load import RoomData
 from game.report.note import decision_note
 from game.report.perceptions import perceptions
-from game.report.residue import small_residue, small_rest_tables
+from game.report.residue import live_tables, small_residue, small_rest_tables
 from game.report.tally import camp_label, tally
 from game.report.tally import group_of as released_group
 from game.report.text import strings
@@ -166,7 +166,10 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
     group_of = group_of or {}
     voters = {p: (data.players[p][0], teams[team_of_round[v.round_id]], v.choice)
               for p, v in first.items() if p in data.players}
-    breakdowns = _breakdowns(kind, choices, voters, min_group, group_of)
+    # The tables the live surfaces showed are published already: no breakdown may isolate few people with them.
+    shown_live = live_tables(first, team_of_round, data)
+    live = {p: (team_of_round[v.round_id] if team_of_round[v.round_id] in shown_live else None) for p, v in first.items()}
+    breakdowns = _breakdowns(kind, choices, voters, min_group, group_of, live)
     return rm.CardResult(
         key=card.key, position=position, kind=kind.name, title=card.title, text=card.text, themes=list(card.themes),
         rounds=sum(not r.skipped for r in rounds), choices=choices,
@@ -295,14 +298,15 @@ def _card_arguments(kind: KindDefinition, arguments: list, label_of: dict) -> li
 
 
 def _breakdowns(kind: KindDefinition, choices: list[rm.Choice], voters: dict, min_group: int,
-                group_of: dict[str, str]) -> dict[str, rm.Breakdown]:
+                group_of: dict[str, str], live: dict | None = None) -> dict[str, rm.Breakdown]:
     """Role-group, team and role breakdowns of one card's first votes (voter -> (role, team, choice)), through
     the gate; in that order of precedence when two together would isolate too few people."""
     values = [c.value for c in choices]
     dimensions = {"role_group": {p: group_of.get(r, r) for p, (r, _, _) in voters.items()},
                   "team": {p: t for p, (_, t, _) in voters.items()},
                   "role": {p: r for p, (r, _, _) in voters.items()}}
-    released = privacy.release_breakdowns(dimensions, {p: c for p, (_, _, c) in voters.items()}, values, min_group)
+    released = privacy.release_breakdowns(dimensions, {p: c for p, (_, _, c) in voters.items()}, values, min_group,
+                                          published=[live] if live else ())
     result = {}
     for name in dimensions:
         b = released[name]

@@ -8,6 +8,15 @@ from game.rules import privacy
 from game.rules.live_figures import min_group_of
 
 
+def live_tables(ballot: dict, team_of_round: dict, data: RoomData) -> set[int]:
+    """The tables whose distribution of this ballot (player -> vote) the dashboard and the big screen showed:
+    released on their seated players at the room's own minimum, with at least that many voters."""
+    live_min = min_group_of({"settings": data.settings})
+    seated = Counter(data.players[p][1] for p in data.participant_ids if p in data.players)
+    voters_of = Counter(team_of_round[v.round_id] for v in ballot.values())
+    return {t for t in privacy.suppress(seated, live_min).shown if voters_of[t] >= live_min}
+
+
 def small_residue(first: dict, team_of_round: dict, data: RoomData, min_group: int) -> set[int]:
     """Voters a card's figures must leave out so that, together with what the live surfaces showed, no
     small group can be worked out. The dashboard and the big screen show a table's distribution when the
@@ -19,11 +28,7 @@ def small_residue(first: dict, team_of_round: dict, data: RoomData, min_group: i
     The tables shown live are those of the room's own minimum (its setting, which the live surfaces used),
     whatever minimum this report is read at: a report at 5 of a room played at 3 must not let a table of
     4 shown live be subtracted from its total (issue 15)."""
-    live_min = min_group_of({"settings": data.settings})
-    seated = Counter(data.players[p][1] for p in data.participant_ids if p in data.players)
-    released = privacy.suppress(seated, live_min).shown
-    voters_of = Counter(team_of_round[v.round_id] for v in first.values())
-    public = {t for t in released if voters_of[t] >= live_min}
+    public = live_tables(first, team_of_round, data)
     rest = {p for p, v in first.items() if team_of_round[v.round_id] not in public}
     return rest if 0 < len(rest) < min_group and public else set()
 

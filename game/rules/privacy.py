@@ -37,6 +37,7 @@ MERGED = "merged"                  # some groups were folded into OTHER, which i
 HIDDEN = "hidden"                  # groups large enough exist, but showing them would expose the rest: withheld
 ALL_SMALL = "all_small"            # every group is below the minimum: withheld
 CROSS_WITHHELD = "cross_withheld"  # together with an earlier breakdown it would isolate < min_group people
+UNPUBLISHED = "(unpublished)"      # a person in no cell of a breakdown published elsewhere: the rest, as one cell
 
 
 @dataclass(frozen=True)
@@ -81,16 +82,19 @@ def release_breakdown(members: Mapping[Hashable, Hashable], answers: Mapping[Has
 
 
 def release_breakdowns(dimensions: Mapping[str, Mapping[Hashable, Hashable]], answers: Mapping[Hashable, int],
-                       values: Sequence[int], min_group: int) -> dict[str, Breakdown]:
+                       values: Sequence[int], min_group: int,
+                       published: Sequence[Mapping[Hashable, Hashable]] = ()) -> dict[str, Breakdown]:
     """Several breakdowns of the same voters; one that would, together with an earlier one, isolate
-    fewer than min_group people is withheld (note CROSS_WITHHELD). Earlier dimensions win: pass the one
-    the live surfaces show (teams) first, so every surface shows the same groups."""
+    fewer than min_group people is withheld (note CROSS_WITHHELD). Earlier dimensions win. `published`:
+    cells already shown elsewhere (person -> cell, e.g. the tables the live surfaces showed, everyone else
+    in one cell), against which every breakdown is checked the same way."""
     answers = _valid(answers, values)
     result: dict[str, Breakdown] = {}
     accepted: list[dict[Hashable, Hashable]] = []
     for name, members in dimensions.items():
         cell_of, note = _cells(members, answers, min_group)
-        if cell_of and any(leaks_across(earlier, cell_of, min_group) for earlier in accepted):
+        elsewhere = [{p: shown.get(p, UNPUBLISHED) for p in cell_of} for shown in published]
+        if cell_of and any(leaks_across(earlier, cell_of, min_group) for earlier in elsewhere + accepted):
             result[name] = Breakdown((), CROSS_WITHHELD)
             continue
         if cell_of:

@@ -115,3 +115,18 @@ def test_a_released_group_never_has_fewer_than_the_minimum(counts: list, min_gro
     assert (released is None) == (sum(counts) < min_group)
     if released is not None:
         assert released.unanimous == (sum(1 for c in counts if c) == 1)
+
+
+def test_a_breakdown_that_would_isolate_few_people_with_tables_shown_elsewhere_is_withheld():
+    """Issue 15: tables of 5 and 6 were shown live; a role group of the first table's five and one of the second
+    would be that one person's vote minus nothing (the group minus the first table)."""
+    answers = {p: 1 + p % 2 for p in range(1, 12)}
+    roles = {p: ("G1" if p <= 6 else "G2") for p in answers}
+    live = {p: ("T1" if p <= 5 else "T2") for p in answers}
+    alone = release_breakdowns({"role": roles}, answers, [1, 2], 5)
+    assert [g.group for g in alone["role"].groups] == ["G1", "G2"]
+    beside = release_breakdowns({"role": roles}, answers, [1, 2], 5, published=[live])
+    assert beside["role"].groups == () and beside["role"].note == CROSS_WITHHELD
+    # A published breakdown that splits nobody small leaves the groups alone.
+    same = release_breakdowns({"role": roles}, answers, [1, 2], 5, published=[{p: roles[p] for p in answers}])
+    assert [g.group for g in same["role"].groups] == ["G1", "G2"]

@@ -94,6 +94,13 @@ ABSTAINING = Spec(teams=4, seats=[
 # Found by this test: 11 players at tables of 3, 6 and 2, second vote, abstentions. The six's second vote was shown
 # live; the report's second-vote total minus it left the other tables' 4 second votes (the small rest was
 # computed for the first ballot only).
+# Found by this test: the report's role group "Medewerkers en OR" held a table shown live and one person more
+# (the role groups' breakdown was checked against the report's own team breakdown, not against the live tables).
+_B, _M = "Bestuurder / directeur", "Medewerker"
+ROLE_GROUP_BESIDE_LIVE_TABLE = Spec(teams=3, seats=[
+    (1, _M), (2, _B), (3, _B), (3, _B), (1, "OR-lid"), (1, _B), (2, _B), (2, _B), (3, _B), (1, _B), (1, _M), (2, _B), (2, _B),
+    (2, _B), (3, _B), (3, _B), (3, _B), (3, _B), (1, _M), (1, _M), (1, _B), (3, _B), (2, _B), (2, _M), (2, _B),
+], second_vote=True, cards=2, seed=307, abstain=0.3, unanimous=True)
 SECOND_BALLOT_REST = Spec(teams=3, seats=[(t, "Bestuurder / directeur") for t in (1, 2, 3, 1, 2, 2, 2, 2, 2, 3, 1)],
                           second_vote=True, seed=1, abstain=0.3)
 
@@ -110,6 +117,7 @@ def no_names_or_roles_on_the_big_screen(rec, spec: Spec) -> None:  # noqa: ANN00
 @given(spec=rooms())
 @example(spec=ABSTAINING)  # four tables in team pacing with abstentions: the report leaves the small rest out
 @example(spec=SECOND_BALLOT_REST)  # ... of each ballot on its own
+@example(spec=ROLE_GROUP_BESIDE_LIVE_TABLE)  # a breakdown in the report is checked against the tables shown live
 def test_no_surface_shows_or_lets_derive_a_figure_of_fewer_than_the_minimum(db, facilitator, spec) -> None:
     rec = play(db, facilitator, spec)
     assert check(db, rec) == []
