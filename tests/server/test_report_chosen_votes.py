@@ -210,6 +210,8 @@ def test_chosen_votes_read_the_same_in_json_html_pdf_and_xlsx(played):
     lists = note_lists_in(page)
     assert assert_at_most_one_list(lists) == {"agree": ["rp-03"], "decide": ["rp-01", "rp-02", "rp-04"], "moved": []}
     assert moved_text in lists["decide"]
+    # The 'moved' list is empty because card 4 ended split: it points there instead of saying nothing moved.
+    assert NL["note_none_moved_above"] in lists["moved"] and NL["note_none_moved"] not in lists["moved"]
     for key, reading in (("rp-01", "polarised"), ("rp-02", "polarised"), ("rp-03", "strong")):
         card_page = html.split(f'id="card-{key}"')[1].split('class="card-page"')[0]
         assert f"agreement reading-{reading}" in card_page and NL[f"reading_{reading}"] in card_page, key
