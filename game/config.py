@@ -65,7 +65,11 @@ def from_environment() -> dict:
         "JOIN_FAILURES_GLOBAL": _int("JOIN_FAILURES_GLOBAL", 600),  # wrong codes per window, all IPs
         "JOIN_FAILURE_WINDOW": _int("JOIN_FAILURE_WINDOW", 600),    # seconds
         "LOGIN_FAILURES_PER_IP": _int("LOGIN_FAILURES_PER_IP", 20),
+        # Per account from one address; per account from all addresses (an address that signed in to the
+        # account within LOGIN_KNOWN_ADDRESS_DAYS is not held up by the latter): game/security.py, "logins".
         "LOGIN_FAILURES_PER_USER": _int("LOGIN_FAILURES_PER_USER", 10),
+        "LOGIN_FAILURES_PER_USER_ALL": _int("LOGIN_FAILURES_PER_USER_ALL", 100),
+        "LOGIN_KNOWN_ADDRESS_DAYS": _int("LOGIN_KNOWN_ADDRESS_DAYS", 30),
         "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 900),
         "ROOM_RETENTION_DAYS": _int("ROOM_RETENTION_DAYS", 548),  # 18 months
     }

@@ -170,7 +170,9 @@ class Limits:
         self.join_global = FailureLimiter(config["JOIN_FAILURES_GLOBAL"], window)
         login_window = config["LOGIN_FAILURE_WINDOW"]
         self.login_per_ip = FailureLimiter(config["LOGIN_FAILURES_PER_IP"], login_window)
-        self.login_per_user = FailureLimiter(config["LOGIN_FAILURES_PER_USER"], login_window)
+        self.login_per_user = FailureLimiter(config["LOGIN_FAILURES_PER_USER"], login_window)  # per account and address
+        self.login_per_user_all = FailureLimiter(config.get("LOGIN_FAILURES_PER_USER_ALL", 100), login_window)
+        self.login_known = KnownCodes(config.get("LOGIN_KNOWN_ADDRESS_DAYS", 30) * 86400)
 
 
 def limits() -> Limits:
@@ -254,21 +256,36 @@ def join_attempt(ip: str, client: str | None = None, typed: str = "") -> Iterato
 
 
 # --- logins -----------------------------------------------------------------------------------
+# Wrong passwords count per address (LOGIN_FAILURES_PER_IP), per account *from that address*
+# (LOGIN_FAILURES_PER_USER) and per account from everywhere (LOGIN_FAILURES_PER_USER_ALL, a brake on a
+# guess spread over many addresses). Counted per account alone, anyone who knows a username could lock its
+# facilitator out of a session from anywhere (issue 17); and an address that signed in to the account before
+# is not held up by the account-wide brake either, only by its own counts.
+
+def _user(username: str) -> str:
+    return username.strip().lower()[:80]
+
 
 def login_blocked(ip: str, username: str) -> int:
-    """Seconds to wait before this address or account may try to log in again (0 = now)."""
-    lim = limits()
-    user = username.strip().lower()[:80]
-    return max(lim.login_per_ip.retry_after(ip), lim.login_per_user.retry_after(user))
+    """Seconds to wait before this address may try this account again (0 = now)."""
+    lim, user = limits(), _user(username)
+    waits = [lim.login_per_ip.retry_after(ip), lim.login_per_user.retry_after(f"{user}@{ip}")]
+    if not lim.login_known.knows(ip, user):
+        waits.append(lim.login_per_user_all.retry_after(user))
+    return max(waits)
 
 
 def login_failed(ip: str, username: str) -> None:
-    limits().login_per_ip.failed(ip)
-    limits().login_per_user.failed(username.strip().lower()[:80])
+    lim, user = limits(), _user(username)
+    lim.login_per_ip.failed(ip)
+    lim.login_per_user.failed(f"{user}@{ip}")
+    lim.login_per_user_all.failed(user)
 
 
-def login_succeeded(username: str) -> None:
-    limits().login_per_user.reset(username.strip().lower()[:80])
+def login_succeeded(ip: str, username: str) -> None:
+    lim, user = limits(), _user(username)
+    lim.login_per_user.reset(f"{user}@{ip}")
+    lim.login_known.remember(ip, user)
 
 
 # --- logs -------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def login():  # noqa: ANN201
             return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
         facilitator_id = accounts.verify_login(get_db(), form.username.data, form.password.data)
         if facilitator_id is not None:
-            security.login_succeeded(form.username.data)
+            security.login_succeeded(security.client_ip(), form.username.data)
             _sign_in(facilitator_id)
             return redirect(security.local_path(request.args.get("next"), url_for("facilitator.rooms")))
         security.login_failed(security.client_ip(), form.username.data)

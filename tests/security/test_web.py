@@ -77,6 +77,29 @@ def test_login_is_rate_limited_per_address(world_factory):
     assert login(client, "begeleider-a", "een-lang-wachtwoord-a").status_code == 429
 
 
+def login_from(world, address: str, username: str, password: str) -> int:
+    client = world.app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return login(client, username, password).status_code
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_facilitator_out(world_factory):
+    """Anyone who knows a username could lock its facilitator out of a session when failures counted per account
+    alone (issue 17): they count per account and address; the brake over all addresses spares an address that
+    signed in to the account before."""
+    world = world_factory(LOGIN_FAILURES_PER_USER=3, LOGIN_FAILURES_PER_USER_ALL=6, LOGIN_FAILURES_PER_IP=1000)
+    assert login_from(world, "192.0.2.1", "begeleider-a", "een-lang-wachtwoord-a") == 302  # the venue's laptop, earlier
+    for _ in range(3):
+        assert login_from(world, "203.0.113.9", "begeleider-a", "fout-wachtwoord-123") == 200
+    assert login_from(world, "203.0.113.9", "begeleider-a", "een-lang-wachtwoord-a") == 429  # the guesser's address waits
+    assert login_from(world, "198.51.100.3", "begeleider-a", "een-lang-wachtwoord-a") == 302  # the facilitator elsewhere
+    for i in range(6):  # a guess spread over addresses: the account-wide brake
+        login_from(world, f"203.0.113.{100 + i}", "begeleider-a", "fout-wachtwoord-123")
+    assert login_from(world, "203.0.113.200", "begeleider-a", "een-lang-wachtwoord-a") == 429  # a new address waits
+    assert login_from(world, "192.0.2.1", "begeleider-a", "een-lang-wachtwoord-a") == 302  # the known one does not
+    assert login_from(world, "203.0.113.200", "begeleider-b", "een-lang-wachtwoord-b") == 302  # another account
+
+
 def test_password_change(world):
     client = world.app.test_client()
     assert login(client, "begeleider-a", "een-lang-wachtwoord-a").status_code == 302
