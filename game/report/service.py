@@ -56,7 +56,7 @@ def render(report: Report, fmt: str, **html_options) -> Rendered:  # noqa: ANN00
 
 
 def _render(report: Report, fmt: str, **html_options) -> Rendered:  # noqa: ANN003
-    stem = f"rapport-{report.room.code}" if report.language == "nl" else f"report-{report.room.code}"
+    stem = ("rapport" if report.language == "nl" else "report") + (f"-{report.room.code}" if report.room.code else "")
     if fmt == "html":
         from game.report.render_html import render_html
 

@@ -160,15 +160,22 @@ def shared(token: str):  # noqa: ANN201
         message = (_("The facilitator has revoked this link.") if exc.reason == "revoked"
                    else _("This link has expired.")) + " " + _("Ask the facilitator for a new link.")
         return _gone(410, _("Link no longer valid"), message)
-    report = room_report(get_db(), access.room_id, ReportOptions(min_group=access.min_group, choose_language=reader_language))
+    report = without_codes(room_report(get_db(), access.room_id,
+                                       ReportOptions(min_group=access.min_group, choose_language=reader_language)))
     toolbar = {
         "back": None, "share": None, "min_group": None, "stylesheets": _stylesheets(), "scripts": _scripts(),
         "downloads": [(label, fmt, url_for("report.shared", token=token, format=fmt)) for label, fmt in DOWNLOADS],
         "sort_url": lambda key: url_for("report.shared", token=token, sort=key) + "#actions",
         "status_form": status_form(lambda i: url_for("report.shared_status", token=token, action_id=i), report.language),
     }
-    # The MT's link shows no join code: holding the report must not let anyone into a still-open room.
     return _respond(report, request.args.get("format", "html"), toolbar, show_code=False)
+
+
+def without_codes(report):  # noqa: ANN001, ANN201
+    """The MT's copy: no join code anywhere, on the page, in a download or its file name (nor the earlier
+    session's): holding the report must not let anyone into a room that is still open (issue 17)."""
+    comparison = report.comparison and replace(report.comparison, previous_code="")
+    return replace(report, room=replace(report.room, code=""), comparison=comparison)
 
 
 def _gone(status: int, title: str, message: str):  # noqa: ANN202

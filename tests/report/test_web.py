@@ -87,7 +87,9 @@ def test_a_share_link_shows_the_report_read_only_and_stores_only_a_hash(app, db,
     page = reader.get(path)
     assert page.status_code == 200 and "Rapport gedeelde visie" in page.get_data(as_text=True)
     assert "Delen en vergelijken" not in page.get_data(as_text=True) and "Terug naar het dashboard" not in page.get_data(as_text=True)
-    assert reader.get(path + "?format=json").json["room"]["code"] == played_room
+    shared = reader.get(path + "?format=json")
+    assert shared.json["room"]["code"] == "" and played_room not in shared.headers["Content-Disposition"]  # no join code (issue 17)
+    assert shared.json["room"]["title"]  # the rest of the room as before
     assert reader.get(path + "?format=pdf").data.startswith(b"%PDF")
 
 

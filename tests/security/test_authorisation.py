@@ -237,8 +237,6 @@ def _texts_of(fmt: str, body: bytes) -> list[str]:
     return [body.decode("utf-8")]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17, not fixed yet: the shared report's JSON and PDF and every download's "
-                   "file name carry the join code (game/web/report.py `shared` renders only the HTML page without it)")
 def test_a_report_share_link_shows_the_join_code_in_no_format(world, tokens):
     """Holding the MT's link must not let anyone into a still-open room: no code on the page, in any
     download or in a download's file name (issue 17)."""
