@@ -335,6 +335,19 @@ def local_path(target: object, fallback: str = "/") -> str:
     return target
 
 
+def local_referrer(fallback: str = "/") -> str:
+    """Back to the page the request came from, when it is a page of this site (through `local_path`)."""
+    from urllib.parse import urlsplit
+
+    try:
+        ref = urlsplit(request.referrer or "")
+    except ValueError:
+        return fallback
+    if ref.scheme not in ("http", "https") or ref.netloc != request.host:
+        return fallback
+    return local_path(ref.path + (f"?{ref.query}" if ref.query else ""), fallback)
+
+
 def _headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)

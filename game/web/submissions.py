@@ -10,6 +10,7 @@ from wtforms import FormField, SelectField, StringField, TextAreaField
 
 from game.decks import CardSchema, DeckError
 from game.extensions import get_db
+from game.security import local_referrer
 from game.i18n import current_language, error_text
 from game.play import library, submissions
 from game.rules.cards import SCALE_LABELS
@@ -162,6 +163,6 @@ def reject(submission_id: int):  # noqa: ANN201
         if exc.code == "submission/not_found":
             abort(404)
         flash(error_text(exc))
-        return redirect(request.referrer or url_for("facilitator.rooms"))
+        return redirect(local_referrer(url_for("facilitator.rooms")))  # a page of this site only (issue 17)
     flash(_("The dilemma has been rejected."))
     return redirect(url_for("submissions.index", code=room["code"]))

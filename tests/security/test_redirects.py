@@ -33,6 +33,21 @@ def test_login_and_language_never_send_the_browser_away(world, raw):
     assert language.status_code == 303 and language.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(("referrer", "expected"), [
+    ("http://localhost/rooms/ABCD/submissions?x=1", "/rooms/ABCD/submissions?x=1"),
+    ("https://evil.example/rooms", "/fallback"), ("http://localhost//evil.example", "/fallback"),
+    ("http://localhost/%09/evil", "/fallback"), ("javascript:alert(1)", "/fallback"), ("http://[::1", "/fallback"),
+    (None, "/fallback")])
+def test_back_to_the_referring_page_only_on_this_site(referrer, expected):
+    from flask import Flask
+
+    from game.security import local_referrer
+
+    headers = {"Referer": referrer} if referrer else {}
+    with Flask(__name__).test_request_context("/x", headers=headers):
+        assert local_referrer("/fallback") == expected
+
+
 def test_a_log_line_names_no_client_address():
     record = logging.LogRecord("gevent.pywsgi", logging.ERROR, __file__, 1,
                                "<socket>: (from ('203.0.113.7', 51234)) Invalid HTTP method: %r", ("x" * 2000,), None)
