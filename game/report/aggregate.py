@@ -178,7 +178,8 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         ended=tally(kind, choices, _counts(choices, {**{p: v.choice for p, v in first.items()},
                                                      **{p: v.choice for p, v in second.items()}}.values()), min_group)
         if second else None,
-        change=_change(kind, choices, first, second, min_group) if second else None,
+        change=_change(kind, choices, first, second, min_group, _published_cells(voters, group_of, breakdowns, live))
+        if second else None,
         votes_total=sum(first_counts),
         second_total=sum(second_counts),
         teams=team_rows,
@@ -197,9 +198,29 @@ def _counts(choices: list[rm.Choice], chosen) -> list[int]:  # noqa: ANN001
     return [counts.get(c.value, 0) for c in choices]
 
 
-def _change(kind: KindDefinition, choices: list[rm.Choice], first: dict, second: dict, min_group: int) -> rm.Change | None:
-    """The paired change: only people who voted both times; withheld below the minimum group size."""
+def _published_cells(voters: dict, group_of: dict[str, str], breakdowns: dict[str, rm.Breakdown],
+                     live: dict) -> list[dict]:
+    """Each first voter's cell in every breakdown the card shows (and in the tables shown live)."""
+    key_of = {"role_group": lambda role, team: group_of.get(role, role), "team": lambda role, team: team,
+              "role": lambda role, team: role}
+    cells = [live] if live else []
+    for name, key in key_of.items():
+        b = breakdowns.get(name)
+        if b is None or not b.shown:
+            continue
+        named = {g.group for g in b.groups if not g.other}
+        cells.append({p: (key(r, t) if key(r, t) in named else privacy.OTHER) for p, (r, t, _) in voters.items()})
+    return cells
+
+
+def _change(kind: KindDefinition, choices: list[rm.Choice], first: dict, second: dict, min_group: int,
+            published: list[dict] = ()) -> rm.Change | None:  # type: ignore[assignment]
+    """The paired change: only people who voted both times; withheld below the minimum group size, and when
+    the paired people together with a breakdown shown beside it (`published`) would isolate fewer."""
     paired = [p for p in second if p in first]
+    twice = {p: p in second for p in first}
+    if any(privacy.leaks_across({p: c[p] for p in first if p in c}, twice, min_group) for c in published):
+        return None
     # The card's first and second tallies minus the paired people's "before" and "after" are the people who
     # voted once: fewer than the minimum of them would be readable (the privacy gate's complement rule).
     if len(paired) < min_group or any(0 < len(ballot) - len(paired) < min_group for ballot in (first, second)):
