@@ -178,8 +178,8 @@ def _card(data: RoomData, index: _Index, rc_id: int, position: int, raw: dict, t
         ended=tally(kind, choices, _counts(choices, {**{p: v.choice for p, v in first.items()},
                                                      **{p: v.choice for p, v in second.items()}}.values()), min_group)
         if second else None,
-        change=_change(kind, choices, first, second, min_group, _published_cells(voters, group_of, breakdowns, live))
-        if second else None,
+        change=_change(kind, choices, first, second, min_group, _published_cells(voters, group_of, breakdowns, live),
+                       _live_cells(second, team_of_round, data)) if second else None,
         votes_total=sum(first_counts),
         second_total=sum(second_counts),
         teams=team_rows,
@@ -213,13 +213,22 @@ def _published_cells(voters: dict, group_of: dict[str, str], breakdowns: dict[st
     return cells
 
 
+def _live_cells(ballot: dict, team_of_round: dict, data: RoomData) -> dict:
+    """Each voter's table when the live surfaces showed its distribution of this ballot, else None."""
+    shown = live_tables(ballot, team_of_round, data)
+    return {p: (team_of_round[v.round_id] if team_of_round[v.round_id] in shown else None) for p, v in ballot.items()}
+
+
 def _change(kind: KindDefinition, choices: list[rm.Choice], first: dict, second: dict, min_group: int,
-            published: list[dict] = ()) -> rm.Change | None:  # type: ignore[assignment]
+            published: list[dict] = (), live_second: dict | None = None) -> rm.Change | None:  # type: ignore[assignment]
     """The paired change: only people who voted both times; withheld below the minimum group size, and when
-    the paired people together with a breakdown shown beside it (`published`) would isolate fewer."""
+    the paired people together with a breakdown shown beside it (`published`, first votes) or the tables
+    shown live with their second vote (`live_second`) would isolate fewer."""
     paired = [p for p in second if p in first]
     twice = {p: p in second for p in first}
     if any(privacy.leaks_across({p: c[p] for p in first if p in c}, twice, min_group) for c in published):
+        return None
+    if live_second and privacy.leaks_across(live_second, {p: p in first for p in second}, min_group):
         return None
     # The card's first and second tallies minus the paired people's "before" and "after" are the people who
     # voted once: fewer than the minimum of them would be readable (the privacy gate's complement rule).

@@ -104,6 +104,9 @@ ROLE_GROUP_BESIDE_LIVE_TABLE = Spec(teams=3, seats=[
 # Found by this test (a random run): the paired change beside the team breakdown: the first-vote total minus the
 # paired people and one table shown in the report left two people who voted once only.
 CHANGE_BESIDE_BREAKDOWN = Spec(teams=5, seats=[(1, _B),(2, _B),(3, _B),(4, _B),(5, _B),(5, _B),(1, _B),(1, _B),(1, _B),(1, _B),(1, _B),(1, _B),(1, _B),(1, _B),(2, _B),(2, _B),(2, _B),(2, _B),(3, _B),(3, _B),(3, _B),(3, _B),(4, _B),(4, _B),(4, _B),(4, _B),(4, _B),(5, _B),(5, _B),(5, _B),(3, _B),(1, _B),(3, _B)], second_vote=True, cards=1, seed=0, abstain=0.3, unanimous=True)
+# ... and against the tables shown live with their second vote (second-vote total minus the paired people minus
+# a table's second vote left four).
+CHANGE_BESIDE_LIVE_SECOND = Spec(teams=5, seats=[(1, _B), (2, _B), (3, _B), (4, _B), (5, _B), (5, _B), (1, _B), (1, _B), (1, _B), (1, _B), (1, _B), (1, _B), (1, _B), (2, _B), (2, _B), (2, _B), (2, _B), (3, _B), (3, _B), (3, _B), (3, _B), (4, _B), (4, _B), (4, _B), (4, _B), (4, _B), (5, _B), (5, _B), (5, _B), (5, _B), (5, _B), (5, _B), (5, _B)], second_vote=True, cards=1, seed=0, abstain=0.3, unanimous=True)
 SECOND_BALLOT_REST = Spec(teams=3, seats=[(t, "Bestuurder / directeur") for t in (1, 2, 3, 1, 2, 2, 2, 2, 2, 3, 1)],
                           second_vote=True, seed=1, abstain=0.3)
 
@@ -122,6 +125,7 @@ def no_names_or_roles_on_the_big_screen(rec, spec: Spec) -> None:  # noqa: ANN00
 @example(spec=SECOND_BALLOT_REST)  # ... of each ballot on its own
 @example(spec=ROLE_GROUP_BESIDE_LIVE_TABLE)  # a breakdown in the report is checked against the tables shown live
 @example(spec=CHANGE_BESIDE_BREAKDOWN)  # the paired change is checked against the breakdowns shown beside it
+@example(spec=CHANGE_BESIDE_LIVE_SECOND)  # ... and against the tables shown live with their second vote
 def test_no_surface_shows_or_lets_derive_a_figure_of_fewer_than_the_minimum(db, facilitator, spec) -> None:
     rec = play(db, facilitator, spec)
     assert check(db, rec) == []
