@@ -124,7 +124,7 @@ def on_connect(auth: object = None) -> None:
         emit("state", {"team": outcome.team_views[seat.team_id], **outcome.reply})
         publish(outcome)
     elif token is not None:
-        emit("error", {"event": "connect", "code": "seat/unknown", "message": gettext("This seat no longer exists; join again.")})
+        emit("error", {"event": "connect", "code": "seat/unknown", "message": gettext("This seat no longer exists (the facilitator may have removed it, for instance as a second seat of the same person). Join again to play.")})
 
 
 def connect_screen(auth: dict) -> None:

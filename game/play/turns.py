@@ -46,8 +46,18 @@ def enter_phase(session: Session, team: TeamRecord | Row, phase: Phase, settings
     save_team(session, team, **phase_timers.enter(phase, settings, now).as_columns(), **changes)
 
 
+def with_presence(state: TeamState, online: Online, actor: Actor) -> TeamState:
+    """The state with who is online, when that is known: the actor's own tablet is among it (a facilitator
+    or timer acting without a tablet leaves presence unknown). The rules need it to count the ballot and
+    to let a present player stand in for an absent turn player."""
+    if actor.player_id is not None and actor.player_id in online:
+        return dataclasses.replace(state, present_ids=frozenset(online))
+    return state
+
+
 def draw(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
+    state = with_presence(state, online, actor)
     phase = rules.draw_card(state, actor, round_number)
     rounds.start_round(session, team.id, team.room_id, round_number, state.next_turn_player(), list(state.player_ids))
     enter_phase(session, team, phase, state.settings, utcnow())
@@ -63,6 +73,7 @@ def reveal(session: Session, team: TeamRecord | Row, state: TeamState, rnd: Row,
 
 def close(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, rnd = load_team_state(session, team)
+    state = with_presence(state, online, actor)
     phase = rules.close_vote(state, actor, round_number)
     reveal(session, team, state, rnd, phase)
     return outcome(session, team, online, actor.player_id, BallotRevealed)
@@ -70,12 +81,14 @@ def close(session: Session, team: TeamRecord | Row, actor: Actor, round_number: 
 
 def start_revote(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
+    state = with_presence(state, online, actor)
     enter_phase(session, team, rules.start_revote(state, actor, round_number), state.settings, utcnow())
     return outcome(session, team, online, actor.player_id, PhaseChanged)
 
 
 def start_decision_move(session: Session, team: TeamRecord | Row, actor: Actor, round_number: int, online: Online) -> Outcome:
     state, _ = load_team_state(session, team)
+    state = with_presence(state, online, actor)
     enter_phase(session, team, rules.start_decision(state, actor, round_number), state.settings, utcnow())
     return outcome(session, team, online, actor.player_id, PhaseChanged)
 
@@ -122,8 +135,7 @@ def cast_vote(db: Database, seat: Seat, round_number: int, choice: int, online: 
     def vote(session: Session) -> Outcome:
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
-        if seat.player_id in online:  # presence is known (the voter's own tablet is among it)
-            state = dataclasses.replace(state, present_ids=frozenset(online))
+        state = with_presence(state, online, Actor(player_id=seat.player_id))
         complete = rules.cast_vote(state, Actor(player_id=seat.player_id), round_number, choice, prediction)
         ballot = BALLOT[state.phase]
         # The state's voter_ids are this ballot's voters, read under the team lock: a first vote or a change.
@@ -185,6 +197,7 @@ def record_decision(
     with db.transaction() as session:
         team = lock_team_row(session, seat.team_id)
         state, rnd = load_team_state(session, team)
+        state = with_presence(state, online, Actor(player_id=seat.player_id))
         phase = rules.record_decision(state, Actor(player_id=seat.player_id), round_number, position, rationale, action,
                                       rounds.room_roles(session, team.room_id), today)
         rounds.add_decision(session, rnd.id, seat.player_id, position, " ".join(rationale.split()),

@@ -90,6 +90,19 @@ class TeamState:
             return None
         return self.player_ids[self.rounds_done % len(self.player_ids)]
 
+    def acting_turn_player(self) -> int | None:
+        """Who makes the turn player's moves now. While the turn player's tablet is away (asleep, out of
+        Wi-Fi, on a server process that died) the next present player in seat order stands in, so the
+        team is not held up by one tablet; the turn returns when the turn player is back. With presence
+        unknown (a use case called without it) the turn player alone."""
+        turn = self.turn_player_id if self.phase is not Phase.DRAW else self.next_turn_player()
+        if self.present_ids is None or turn in self.present_ids:
+            return turn
+        order = self.player_ids
+        start = order.index(turn) + 1 if turn in order else 0
+        stand_in = next((p for p in order[start:] + order[:start] if p in self.present_ids), None)
+        return turn if stand_in is None else stand_in
+
 
 @dataclass(frozen=True)
 class Action:
@@ -120,8 +133,7 @@ def check_move(state: TeamState, move: Move, actor: Actor) -> None:
     if state.settings.plenary and move in PLENARY_FACILITATOR_MOVES:
         raise RuleViolation(f"{area}/facilitator_drives", "In this session the facilitator takes the next step.")
     if move in TURN_MOVES:
-        turn = state.turn_player_id if move is not Move.DRAW_CARD else state.next_turn_player()
-        if actor.player_id != turn:
+        if actor.player_id != state.acting_turn_player():
             raise RuleViolation(f"{area}/not_your_turn", "The player whose turn it is does that.")
 
 

@@ -120,6 +120,9 @@ def team_view(snap: TeamSnapshot) -> dict:
     second = card is not None and state.phase in SECOND_VISIBLE and bool(snap.votes2)
     # "x of y": only the players present and seated count (presence unknown when nobody is online).
     present = frozenset(s.player_id for s in snap.seats if s.online)
+    # Whose turn: the turn player, or a present player standing in while the turn player is away.
+    turn = (dataclasses.replace(state, present_ids=present) if present else state).acting_turn_player()
+    due = state.turn_player_id if state.phase is not Phase.DRAW else state.next_turn_player()
     state = dataclasses.replace(state, present_ids=present) if present and card is not None else state
     eligible = state.voters_eligible() if card is not None else frozenset(state.player_ids)
     needed = state.voters_needed() if card is not None else eligible
@@ -139,7 +142,8 @@ def team_view(snap: TeamSnapshot) -> dict:
         "message": snap.message,
         "seconds_left": snap.seconds_left,
         "phase_seconds": snap.phase_seconds,
-        "turn_player_id": state.turn_player_id if state.phase is not Phase.DRAW else state.next_turn_player(),
+        "turn_player_id": turn,
+        "turn_stand_in_for": due if turn != due else None,  # the absent turn player the stand-in replaces
         "players": [
             {"id": s.player_id, "name": s.name, "role": s.role, "online": s.online, "observer": s.observer,
              "voted": s.player_id in state.voter_ids, "votes_this_card": s.player_id in eligible}

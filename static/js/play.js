@@ -100,7 +100,13 @@
     el.classList.toggle("low", left <= 10);
   }, 500);
   socket.on("error", (err) => {
-    if (err.code === "seat/unknown") { localStorage.removeItem(TOKEN_KEY); team = seat = null; showJoin(); return; }
+    if (err.code === "seat/unknown") {
+      // The seat is gone (removed by the facilitator, the session deleted): say so above the join form.
+      localStorage.removeItem(TOKEN_KEY); team = seat = null; showJoin();
+      const info = $("#join-error");
+      info.textContent = err.message; info.hidden = false;
+      return;
+    }
     if (INLINE_ERRORS.has(err.code)) return;  // said where the player looks, and kept there (not a toast)
     toast(err.message);
   });
@@ -237,7 +243,7 @@
       case PH.DRAW:
         if (open && waitingForQuorum()) return `<section class="stage center">${quorumWait()}</section>`;
         return `<section class="stage center">${comfortQuestion()}${myTurn() && open && !plenary
-          ? `<p class="lead">${_("It is your turn.")}</p><button class="button primary big" data-act="draw" ${team.paused ? "disabled" : ""}>${_("Draw the next card")}</button>`
+          ? `<p class="lead">${team.turn_stand_in_for ? _("%(name)s is offline: you take the turn.", { name: `<strong>${esc(playerName(team.turn_stand_in_for))}</strong>` }) : _("It is your turn.")}</p><button class="button primary big" data-act="draw" ${team.paused ? "disabled" : ""}>${_("Draw the next card")}</button>`
           : plenary ? `<p class="lead">${_("The facilitator will draw the next card for all tables shortly.")}</p>`
           : `<p class="lead">${_("Waiting for %(name)s to draw the next card.", { name: `<strong>${esc(playerName(team.turn_player_id))}</strong>` })}</p>`}</section>`;
       case PH.VOTE:

@@ -74,6 +74,10 @@ def test_the_same_name_on_a_second_tablet_continues_the_seat_and_the_facilitator
     expect(card.locator(".mini-players li")).to_have_count(1)
     expect(new.locator(".players li")).to_have_count(1)
     expect(new.get_by_test_id("vote-count")).to_contain_text("0 van 1 aan tafel hebben gestemd.")
+    # The removed player's tablet says why it is back at the join form (and the merged-away seat's too).
+    for gone in (bas, other):
+        expect(gone.locator("#join-error")).to_contain_text("Deze plaats bestaat niet meer")
+        expect(gone.locator("#join")).to_be_visible()
 
 
 def test_the_decision_screen_cues_the_action_keeps_the_owner_message_and_shows_decisions(server, contexts):

@@ -157,3 +157,30 @@ def test_saving_the_rules_on_the_dashboard_keeps_the_rooms_role_groups(db, facil
     with db.transaction() as session:
         settings = session.scalar(select(RoomRecord.settings).where(RoomRecord.code == room_code))
     assert settings["team_quorum"] == 3 and settings["role_groups"] == groups
+
+
+def test_while_the_turn_players_tablet_is_away_the_next_present_player_takes_the_turn(app, join):
+    """Issue 17/16: an absent turn player (a sleeping tablet, a dead server process) does not stop the
+    table: the next present player in seat order makes the turn moves until the turn player is back."""
+    anna, bas, cem = join("Anna"), join("Bas"), join("Cem")
+    assert anna.call("draw_card", {"round": 1})["ok"]
+    anna.client.disconnect()
+    team = bas.call("get_state")["team"]
+    assert (team["turn_player_id"], team["turn_stand_in_for"]) == (bas.player_id, anna.player_id)
+    bas.call("cast_vote", {"round": 1, "choice": 1, "prediction": 1})
+    assert cem.call("cast_vote", {"round": 1, "choice": 2, "prediction": 1})["revealed"] is True
+    assert cem.call("start_decision", {"round": 1})["error"]["code"] == "decide/not_your_turn"  # one stand-in
+    # Anna's tablet comes back: the turn is hers again, and Bas's is refused.
+    anna_again = socketio.test_client(app, auth={"token": anna.token})
+    try:
+        team = bas.call("get_state")["team"]
+        assert (team["turn_player_id"], team["turn_stand_in_for"]) == (anna.player_id, None)
+        assert bas.call("start_decision", {"round": 1})["error"]["code"] == "decide/not_your_turn"
+        anna_again.disconnect()
+        assert bas.call("start_decision", {"round": 1})["ok"]
+        reply = bas.call("record_decision", {"round": 1, "position": 1, "rationale": "Samen besloten"})
+        assert reply["ok"], reply
+        assert reply["seat"] is not None and bas.call("get_state")["team"]["phase"] == "draw"
+    finally:
+        if anna_again.is_connected():
+            anna_again.disconnect()

@@ -547,3 +547,40 @@ def test_an_offline_player_may_still_vote_before_the_reveal():
 
 def test_without_presence_every_eligible_player_is_needed():
     assert team().voters_needed() == {ANNA, BAS, CEM}
+
+
+# --- an absent turn player: the next present player stands in ------------------------------------
+
+TURN_ONLY = [m for m in MOVES if m not in ANY_PLAYER and m is not Move.SKIP_CARD]
+
+
+@pytest.mark.parametrize("move", TURN_ONLY, ids=by_value)
+def test_while_the_turn_players_tablet_is_away_the_next_present_player_makes_the_turn_moves(move: Move):
+    for phase in LEGAL_IN[move]:
+        anna_away = dataclasses.replace(ready(phase), present_ids=frozenset({BAS, CEM}))
+        ATTEMPTS[move](anna_away, player(BAS))  # Bas sits after Anna
+        with refused(f"{AREA[move]}/not_your_turn"):
+            ATTEMPTS[move](anna_away, player(CEM))  # one stand-in, not everyone
+        with refused(f"{AREA[move]}/not_your_turn"):
+            ATTEMPTS[move](anna_away, player(ANNA))  # a stale tablet of Anna's: she counts as away
+        anna_back = dataclasses.replace(ready(phase), present_ids=frozenset({ANNA, BAS, CEM}))
+        with refused(f"{AREA[move]}/not_your_turn"):
+            ATTEMPTS[move](anna_back, player(BAS))  # the turn is hers again
+
+
+def test_the_stand_in_is_the_next_present_player_in_seat_order_wrapping_round():
+    state = team(Phase.DISCUSS, turn_player_id=CEM, present_ids=frozenset({ANNA, BAS}))
+    assert state.acting_turn_player() == ANNA  # after Cem comes Anna
+    assert dataclasses.replace(state, present_ids=frozenset({BAS})).acting_turn_player() == BAS
+    # Nobody of the team present (the facilitator's view): the turn player keeps it.
+    assert dataclasses.replace(state, present_ids=frozenset({OUTSIDER})).acting_turn_player() == CEM
+    # Presence unknown: the turn player alone, as before.
+    assert dataclasses.replace(state, present_ids=None).acting_turn_player() == CEM
+
+
+def test_drawing_passes_over_an_absent_player_without_losing_the_rotation():
+    # Round 2 is Bas's to draw; Bas is away, so Cem draws. Round 3 is still Cem's by seat order.
+    state = team(Phase.DRAW, rounds_done=1, present_ids=frozenset({ANNA, CEM}))
+    assert state.next_turn_player() == BAS and state.acting_turn_player() == CEM
+    turns.draw_card(state, player(CEM), 2)
+    assert dataclasses.replace(state, rounds_done=2).next_turn_player() == CEM

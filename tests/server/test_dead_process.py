@@ -54,10 +54,9 @@ def test_a_killed_processs_players_go_offline_for_the_others_and_the_team_goes_o
     code = room(env)
     anna = Tablet(survivor.url, "Anna")
     others = [Tablet(doomed.url, name) for name in ("Bas", "Cees")]
-    for tablet in (anna, *others):
+    for tablet in (*others, anna):  # Bas sits first: the turn player is on the process that will die
         assert tablet.call("take_seat", {"code": code, "name": tablet.name, "role": "HR", "team": 1})["ok"]
-    # Whoever's turn it is draws while everyone is there.
-    assert any(t.call("draw_card", {"round": 1})["ok"] for t in (anna, *others))
+    assert others[0].call("draw_card", {"round": 1})["ok"]
     def online_now() -> int:  # asked afresh (a pushed view may predate the other process's seats)
         return sum(p["online"] for p in anna.call("get_state", {})["team"]["players"])
 
@@ -84,8 +83,14 @@ def test_a_killed_processs_players_go_offline_for_the_others_and_the_team_goes_o
     record("dead_process_offline_after_s", round(offline_at - killed_at, 2))
     assert offline_at - killed_at <= 10, offline_at - killed_at
 
-    # The team goes on: the survivor's vote is taken, and with everyone present voted the ballot is revealed.
+    # The team goes on: the survivor's vote is taken, and with everyone present voted the ballot is revealed;
+    # the turn player was on the dead process, so Anna stands in for the decision and draws the next card.
     reply = anna.call("cast_vote", {"round": 1, "choice": 1})
     assert reply["ok"], reply
     assert reply.get("revealed") is True, reply
+    team = anna.call("get_state", {})["team"]
+    assert team["turn_stand_in_for"] is not None and team["turn_player_id"] == team["players"][-1]["id"], team
+    assert anna.call("start_decision", {"round": 1})["ok"]
+    assert anna.call("record_decision", {"round": 1, "position": 1, "rationale": "Zonder Bas en Cees"})["ok"]
+    assert anna.call("draw_card", {"round": 2})["ok"]  # Cees's turn by seat order; Cees is gone too
     anna.client.disconnect()
