@@ -91,8 +91,9 @@ def guard_socketio(app: Flask) -> None:
     if not app.config.get("EVENT_RATE_LIMIT", not app.testing):
         settings = gate.GateSettings(*(10.0**9,) * 4, cut_after=10**9, handshakes_per_second=10.0**9, handshake_burst=10.0**9)
     with app.app_context(), force_locale(app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
-        refusal = gate.error_packet(_("Too many messages at once; wait a moment."))
-    flood_gate = gate.FloodGate(settings, lambda _sid: refusal)
+        refusals = {gate.LIMITED: gate.error_packet(gate.LIMITED, _("Too many messages at once; wait a moment.")),
+                    gate.MALFORMED: gate.error_packet(gate.MALFORMED, _("This message could not be read and was ignored."))}
+    flood_gate = gate.FloodGate(settings, lambda _sid, code: refusals[code])
     gate.install(socketio.server, flood_gate)
     app.extensions["inzetspel.flood_gate"] = flood_gate
     app.wsgi_app = gate.HandshakeThrottle(app.wsgi_app, flood_gate)  # type: ignore[method-assign]

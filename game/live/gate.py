@@ -8,7 +8,7 @@ it, so it is sized for 60 tablets), a dict lookup each. A refused frame is dropp
 `rate/limited` once per streak; a connection that keeps flooding is cut off and its address's handshakes
 are throttled (`HandshakeThrottle`, a WSGI layer in front of engine.io). Frames python-socketio cannot
 decode (bad JSON, nesting beyond the recursion limit, an object as event name) are counted the same
-way and logged in one line, without a traceback. Numbers: docs/security.md, "Floods".
+way, answered `protocol/malformed` (once per streak) and logged in one line, without a traceback. Numbers: docs/security.md, "Floods".
 """
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ class Counters:
 class FloodGate:
     """Installed on one python-socketio server (see `install`)."""
 
-    def __init__(self, settings: GateSettings, refusal: Callable[[str], str]):
+    def __init__(self, settings: GateSettings, refusal: Callable[[str, str], str]):
         self.settings = settings
         self.connections = Buckets(settings.per_connection_rate, settings.per_connection_burst)
         self.addresses = Buckets(settings.per_address_rate, settings.per_address_burst)
@@ -123,7 +123,7 @@ class FloodGate:
         self.address_of: dict[str, str] = {}
         self.streaks: dict[str, int] = {}  # frames refused in a row, per connection (whichever bucket refused)
         self.counters = Counters()
-        self._refusal = refusal  # eio sid -> the encoded Socket.IO `error` packet in the sender's language
+        self._refusal = refusal  # (eio sid, error code) -> the encoded Socket.IO `error` packet
 
     def allow(self, eio_sid: str) -> bool:
         """One frame of `eio_sid`: False = drop it (no parsing, no greenlet, no database)."""
@@ -169,11 +169,11 @@ def install(server, gate: FloodGate) -> None:  # noqa: ANN001
 
     cut: set[str] = set()
 
-    def refuse(eio_sid: str) -> None:
+    def refuse(eio_sid: str, code: str = LIMITED) -> None:
         streak = gate.streak(eio_sid) or 1
         if streak == 1:  # once per streak: the sender learns why, the flood costs no answers
             try:
-                eio.send(eio_sid, gate._refusal(eio_sid))
+                eio.send(eio_sid, gate._refusal(eio_sid, code))
             except Exception:  # noqa: BLE001 - the socket may be closing; telling is best effort
                 pass
         if streak >= gate.settings.cut_after and eio_sid not in cut:
@@ -209,7 +209,7 @@ def install(server, gate: FloodGate) -> None:  # noqa: ANN001
             kind = type(exc).__name__
             gate.penalise(eio_sid, kind)
             log.warning("malformed Socket.IO frame refused (%s, %s bytes)", kind, len(data) if hasattr(data, "__len__") else "?")
-            refuse(eio_sid)
+            refuse(eio_sid, MALFORMED)
 
     def checked_event(eio_sid: str, namespace: object, ack_id: object, data: object) -> None:
         # An event name that is not a string made python-socketio crash in a handler greenlet (a traceback
@@ -232,9 +232,13 @@ def client_address(environ: dict | None) -> str:
     return str(environ.get("REMOTE_ADDR") or "?") if isinstance(environ, dict) else "?"
 
 
-def error_packet(message: str) -> str:
+LIMITED = "rate/limited"            # too many frames: dropped unread
+MALFORMED = "protocol/malformed"    # a frame python-socketio cannot read as an event
+
+
+def error_packet(code: str, message: str) -> str:
     """A Socket.IO EVENT packet `error` for namespace "/" (engine.io adds its own message prefix)."""
-    return "2" + json.dumps(["error", {"event": "*", "code": "rate/limited", "message": message}])
+    return "2" + json.dumps(["error", {"event": "*", "code": code, "message": message}])
 
 
 class HandshakeThrottle:
