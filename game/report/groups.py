@@ -36,7 +36,8 @@ def card_groups(kind: KindDefinition, choices: list[rm.Choice], breakdown: rm.Br
         expected = camp_reading(kind, choices, list(released.counts)) if released else None
         leans.append(rm.GroupLean(group=" + ".join(merged) if g.other else g.group, other=g.other, n=g.n, lean=lean,
                                   unanimous=g.unanimous,
-                                  expected=expected, expected_n=sum(released.counts) if released else 0))
+                                  expected=expected, expected_n=sum(released.counts) if released else 0,
+                                  camps=list(kind.camp_counts(g.counts))))
     same = None
     if len(leans) >= 2:
         tops = {(lg.lean.top_camp if lg.lean and not lg.lean.tied else None) for lg in leans}
@@ -56,7 +57,20 @@ def choice_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
     else:
         # The option's letter only: the card's options are listed on its page.
         text = t["count_chose"].format(count=lean.top_count, total=lean.total, choice=_mark(lean))
-    return text + (" " + t["tied_note"] if lean.tied else "")
+    if not lean.tied:
+        return text
+    # A tie names every camp level with the leader, as the card's headline does ('6 van 12 kozen A, 6 kozen C').
+    tied = [i for i, n in enumerate(group.camps) if n == lean.top_count and i != _camp_index(group, scale)]
+    if not tied:
+        return text + " " + t["tied_note"]
+    if scale:
+        return ", ".join([text] + [t[f"and_side_{i - 1}"].format(count=lean.top_count) for i in tied])
+    return ", ".join([text] + [t["and_chose"].format(count=lean.top_count, choice=chr(ord("A") + i)) for i in tied])
+
+
+def _camp_index(group: rm.GroupLean, scale: bool) -> int:
+    """The leading camp's place in `group.camps`: options 1..n, sides -1/0/1."""
+    return group.lean.top_camp + 1 if scale else group.lean.top_camp - 1
 
 
 def lean_text(group: rm.GroupLean, t: dict, scale: bool) -> str:

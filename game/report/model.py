@@ -143,6 +143,7 @@ class GroupLean:
     unanimous: bool
     expected: Reading | None   # the group's predictions of the team majority (None: too few predicted)
     expected_n: int
+    camps: list[int] = field(default_factory=list)  # its votes per camp, as released (names a tie's camps)
 
 
 @dataclass

@@ -200,3 +200,20 @@ def test_an_appendix_card_that_no_list_takes_leaves_its_changes_to_its_own_page(
     entry = note_of(quiet).rest[0]
     assert entry.headline == NL["count_chose"].format(count=14, total=20, choice="A. Blijven")
     assert entry.moves == "" and entry.beyond_chance is None
+
+
+def test_a_role_group_tied_between_two_camps_names_both():
+    from game.report.groups import choice_text
+    from game.report.tally import camp_reading
+
+    t = strings("nl")
+    dilemma, statement = kind_of("dilemma"), kind_of("statement")
+    choices = [rm.Choice(value=i, mark="ABCD"[i - 1], label=f"{'ABCD'[i - 1]}. Optie") for i in range(1, 5)]
+
+    def group(kind, camps):  # noqa: ANN001, ANN202
+        return rm.GroupLean(group="Leiding", other=False, n=sum(camps), lean=camp_reading(kind, choices, camps),
+                            unanimous=False, expected=None, expected_n=0, camps=camps)
+
+    assert choice_text(group(dilemma, [6, 0, 6, 0]), t, scale=False) == "6 van 12 kozen A, 6 kozen C"
+    assert choice_text(group(dilemma, [5, 1, 0, 0]), t, scale=False) == "5 van 6 kozen A"
+    assert choice_text(group(statement, [5, 0, 5]), t, scale=True) == "5 van 10 oneens, 5 eens"
