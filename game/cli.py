@@ -186,6 +186,66 @@ def users_create(username: str, password_env: str) -> None:
     click.echo(f"created facilitator '{username}'")
 
 
+@users.command("list")
+def users_list() -> None:
+    """List the facilitator accounts: username, rooms owned, created (UTC)."""
+    from game.extensions import get_db
+    from game.play.accounts import list_facilitators
+
+    app = _app()
+    with app.app_context():
+        listed = list_facilitators(get_db())
+    width = max((len(f.username) for f in listed), default=0)
+    for f in listed:
+        created = f.created_at.strftime("%Y-%m-%d %H:%M") if f.created_at else ""
+        click.echo(f"{f.username:<{width}}  {f.rooms:>4} {'room ' if f.rooms == 1 else 'rooms'}  {created}".rstrip())
+    if not listed:
+        click.echo("no facilitator accounts", err=True)
+
+
+@users.command("remove")
+@click.argument("username", callback=_text_option)
+@click.option("--rooms-to", "rooms_to", default=None, callback=_text_option, metavar="OTHER",
+              help="Hand the account's rooms to this account (required when it owns rooms).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def users_remove(username: str, rooms_to: str | None, yes: bool) -> None:
+    """Remove a facilitator account: every session and live connection of it ends; its saved room settings go
+    with it; its rooms, with all their data, go to --rooms-to."""
+    from game.extensions import get_db
+    from game.play.accounts import facilitator_id_of, list_facilitators, remove_facilitator
+    from game.rules.errors import RuleViolation
+
+    app = _app()
+    with app.app_context():
+        db = get_db()
+        account = facilitator_id_of(db, username)
+        if account is None:
+            raise click.ClickException(f"no facilitator '{username}'")
+        heir = None
+        if rooms_to is not None:
+            heir = facilitator_id_of(db, rooms_to)
+            if heir is None:
+                raise click.ClickException(f"--rooms-to: no facilitator '{rooms_to}'")
+            if heir == account:
+                raise click.ClickException(f"--rooms-to: '{rooms_to}' is the account being removed; name another one")
+        owned = next((f.rooms for f in list_facilitators(db) if f.username == username.strip()), 0)
+        if owned and heir is None:
+            raise click.ClickException(f"'{username}' owns {_rooms(owned)}: name an account to hand them to "
+                                       f"with --rooms-to OTHER (or delete the rooms first)")
+        if not yes:
+            click.confirm(f"Remove facilitator '{username}'" + (f" and hand {_rooms(owned)} to '{rooms_to}'" if owned else "")
+                          + "?", abort=True)
+        try:
+            moved = remove_facilitator(db, account, rooms_to=heir)
+        except RuleViolation as exc:  # changed since the checks above
+            raise click.ClickException(f"'{username}': {text_in(DEFAULT, exc)}") from None
+    click.echo(f"removed facilitator '{username}'" + (f"; {_rooms(moved)} handed to '{rooms_to}'" if moved else ""))
+
+
+def _rooms(n: int) -> str:
+    return f"{n} room" if n == 1 else f"{n} rooms"
+
+
 @cli.command()
 @click.option("--url", "urls", multiple=True, required=True, help="Server URL; repeat to spread bots over several servers.")
 @click.option("--code", required=True, help="The room's join code.")

@@ -1,13 +1,16 @@
 """Facilitator accounts: the first one from the set-up page, later ones by a facilitator or the CLI."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from game.rules.errors import RuleViolation
 from game.store.db import Database
-from game.store.models import FacilitatorRecord
+from game.store.models import FacilitatorRecord, RoomRecord
 
 MIN_PASSWORD = 10
 # Werkzeug's scrypt: a current memory-hard algorithm, salted.
@@ -82,12 +85,57 @@ def end_sessions(db: Database, facilitator_id: int) -> int:
         return record.session_version
 
 
-def remove_facilitator(db: Database, facilitator_id: int) -> None:
-    """Remove an account: its sessions end with it (signed_in finds no record)."""
+@dataclass(frozen=True)
+class FacilitatorListing:
+    """One account as `inzetspel users list` shows it."""
+
+    username: str
+    rooms: int
+    created_at: dt.datetime | None
+
+
+def list_facilitators(db: Database) -> list[FacilitatorListing]:
+    """Every account with the number of rooms it owns, by username."""
     with db.transaction() as session:
-        record = session.get(FacilitatorRecord, facilitator_id)
-        if record is not None:
-            session.delete(record)
+        rooms = (select(RoomRecord.facilitator_id, func.count().label("n")).group_by(RoomRecord.facilitator_id)
+                 .subquery())
+        rows = session.execute(select(FacilitatorRecord.username, func.coalesce(rooms.c.n, 0), FacilitatorRecord.created_at)
+                               .outerjoin(rooms, rooms.c.facilitator_id == FacilitatorRecord.id)
+                               .order_by(FacilitatorRecord.username))
+        return [FacilitatorListing(username, int(n), created_at) for username, n, created_at in rows]
+
+
+def facilitator_id_of(db: Database, username: str) -> int | None:
+    with db.transaction() as session:
+        return session.scalar(select(FacilitatorRecord.id).where(FacilitatorRecord.username == username.strip()))
+
+
+def remove_facilitator(db: Database, facilitator_id: int, rooms_to: int | None = None) -> int:
+    """Remove an account in one transaction; the number of rooms handed over.
+
+    Rooms keep their data: an account that owns rooms is removed only when they go to `rooms_to` (another
+    existing account), else nothing changes. Its saved room settings go with it (ON DELETE CASCADE), and so
+    do its sessions: signed_in finds no record, so a copied cookie is refused and a live socket on any
+    process is refused at its next event (issue 17)."""
+    with db.transaction() as session:
+        # Locked first: on PostgreSQL a room being created for the account meanwhile (its foreign key check)
+        # either commits before the count below or waits for this transaction and then fails.
+        record = session.get(FacilitatorRecord, facilitator_id, with_for_update=True)
+        if record is None:
+            raise RuleViolation("account/unknown", "This account does not exist.")
+        if rooms_to is not None:
+            if rooms_to == facilitator_id:
+                raise RuleViolation("account/rooms_to_self", "Hand the rooms to another account than the one you remove.")
+            if session.get(FacilitatorRecord, rooms_to) is None:  # removed meanwhile: the rooms' foreign key refuses
+                raise RuleViolation("account/unknown_rooms_to", "The account to hand the rooms to does not exist.")
+        owned = session.scalar(select(func.count()).select_from(RoomRecord).where(RoomRecord.facilitator_id == facilitator_id))
+        if owned and rooms_to is None:
+            raise RuleViolation("account/has_rooms", "Rooms of this account: %(n)s. Name another account to hand them to.", n=owned)
+        if owned:
+            session.execute(update(RoomRecord).where(RoomRecord.facilitator_id == facilitator_id)
+                            .values(facilitator_id=rooms_to).execution_options(synchronize_session=False))
+        session.delete(record)
+        return owned
 
 
 def change_password(db: Database, facilitator_id: int, current: str, new: str) -> None:

@@ -87,13 +87,8 @@ def test_log_out_everywhere_keeps_this_browser_and_ends_the_others(world):
 def test_a_removed_account_has_no_session_left(world):
     client = signed_in_client(world)
     sock = live_socket(world, copy_of(world, client))
-    with world.db.transaction() as s:  # rooms of the account would block the delete: hand them over first
-        from sqlalchemy import update
-
-        from game.store.models import RoomRecord
-
-        s.execute(update(RoomRecord).where(RoomRecord.facilitator_id == world.fac_a).values(facilitator_id=world.fac_b))
-    accounts.remove_facilitator(world.db, world.fac_a)
+    # Its rooms go to another account in the same transaction (tests/security/test_account_removal.py).
+    assert accounts.remove_facilitator(world.db, world.fac_a, rooms_to=world.fac_b) == 1
     assert client.get("/rooms").status_code == 302
     reply = pause(sock, world.code_a)
     assert reply["ok"] is False and reply["error"]["code"] == "auth/facilitator_only"
