@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -35,7 +36,10 @@ def create_facilitator(db: Database, username: str, password: str, *, first: boo
         with db.transaction() as session:
             if first and session.scalar(select(func.count()).select_from(FacilitatorRecord)):
                 raise RuleViolation("account/setup_done", "There already is a facilitator; log in.")
-            record = FacilitatorRecord(username=username, password_hash=generate_password_hash(password, method=HASH_METHOD))
+            # A random first session version: SQLite gives a removed account's id to the next account created,
+            # and a cookie kept from the removed one must not match the new account's version (issue 17).
+            record = FacilitatorRecord(username=username, password_hash=generate_password_hash(password, method=HASH_METHOD),
+                                       session_version=secrets.randbelow(2**30))
             session.add(record)
             session.flush()
             return record.id

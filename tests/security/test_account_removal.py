@@ -169,9 +169,6 @@ def run_cli_with_input(world, text: str, *args: str):  # noqa: ANN001, ANN201
                           timeout=60, cwd=ROOT)
 
 
-@pytest.mark.xfail(strict=True, reason="SQLite reuses the highest free id (no AUTOINCREMENT on facilitators), and a new "
-                   "account starts at session version 0: a cookie of the removed newest account signs in as the next "
-                   "account created. Needs a migration (sqlite_autoincrement) or a cookie bound to more than the id.")
 def test_a_removed_accounts_cookie_does_not_sign_in_as_the_next_account_created(world):
     client = world.app.test_client()
     assert login(client, "begeleider-b", "een-lang-wachtwoord-b").status_code == 302

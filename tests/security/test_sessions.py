@@ -95,6 +95,12 @@ def test_a_removed_account_has_no_session_left(world):
 
 
 def test_a_session_from_before_versions_still_works_until_the_first_logout(world):
+    from sqlalchemy import update
+
+    from game.store.models import FacilitatorRecord
+
+    with world.db.transaction() as s:  # an account from before session versions is at version 0
+        s.execute(update(FacilitatorRecord).where(FacilitatorRecord.id == world.fac_a).values(session_version=0))
     client = world.app.test_client()
     with client.session_transaction() as session:
         session["facilitator_id"] = world.fac_a  # no "sv": counts as version 0
