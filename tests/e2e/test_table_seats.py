@@ -144,3 +144,23 @@ def test_the_dashboard_shows_themes_as_words_and_a_pdf_download_shows_progress(s
         shot(laptop, "table-pdf-progress")
     assert download.value.suggested_filename.endswith(".pdf")
     expect(laptop.locator(".download-progress")).to_have_text("De PDF is klaar.")
+
+
+def test_while_the_turn_players_tablet_is_away_the_next_player_takes_the_turn(server, contexts):
+    """A sleeping tablet (or one on a dead server process) does not stop the table: the next present player
+    is told they take the turn, draws, and the turn is the turn player's again when the tablet is back."""
+    laptop = contexts(LAPTOP)
+    code = new_room(laptop, server.url)
+    anna, bas = contexts(), contexts()
+    join(anna, server.url, code, "Anna")
+    join(bas, server.url, code, "Bas", role="Leidinggevende")
+    expect(bas.locator(".stage")).to_contain_text("Wachten tot Anna de volgende kaart trekt.")
+    tablet_of_anna = anna.context
+    anna.close()  # Anna's tablet goes to sleep: its connection is gone
+    expect(bas.locator(".stage")).to_contain_text("Anna is offline: jij neemt de beurt over.", timeout=15000)
+    shot(bas, "table-turn-stand-in-810")
+    bas.locator('[data-act="draw"]').click()
+    phase(bas, "vote")
+    anna = tablet_of_anna.new_page()  # awake again: the same tablet (its seat token) opens the room
+    anna.goto(f"{server.url}/r/{code.replace('-', '')}")
+    expect(bas.locator(".players li.turn")).to_contain_text("Anna", timeout=15000)
