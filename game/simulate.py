@@ -165,6 +165,10 @@ class Bot:
         if code == "draw/quorum":  # a table below the room's quorum never starts by itself: say so, do not hang
             raise RuntimeError(f"bot {self.index}: its table has fewer players than the room's quorum; "
                                "use more players or start the tables from the dashboard")
+        if code.endswith("/not_your_turn"):
+            # A stale view (the turn player came back, or presence differed between processes for a moment):
+            # the server sends the team a fresh view; act again on that, as a tablet would.
+            return False
         if key in self.retrying and code.endswith(BENIGN_AFTER_RETRY):
             self.done.add(key)  # our earlier attempt went through before the connection dropped
             return False

@@ -154,3 +154,14 @@ def app(database_url: str):
 @pytest.fixture
 def db(app):
     return app.extensions["inzetspel.db"]
+
+
+def sign_in(app, session, facilitator_id: int) -> None:  # noqa: ANN001
+    """Put a facilitator's login in a test client's session, as /login does: the account's id and its
+    current session version (a new account starts at a random one; docs/security.md, "Sessions")."""
+    from game.extensions import get_db
+    from game.play.accounts import session_version
+
+    with app.app_context():
+        session["sv"] = session_version(get_db(), facilitator_id)
+    session["facilitator_id"] = facilitator_id

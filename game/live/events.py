@@ -21,7 +21,7 @@ from game.live import limits, schemas
 from game.live.broadcast import facilitator_channel, publish, screen_channel, team_channel, watch_channel
 from game.live.presence import Connection, presence
 from game.play import accounts, facilitation, live_views, rooms, seats, submissions, turns
-from game.play.common import Outcome, PoolTimeout, busy, lost_race
+from game.play.common import Outcome, PoolTimeout, Seat, busy, lost_race
 from game.rules.errors import RuleViolation
 from game.rules.settings import RoomSettings
 from game.rules.turns import Action
@@ -71,6 +71,8 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
                     raise RuleViolation("auth/facilitator_only", "Only a signed-in facilitator can do this.")
                 result = fn(connection, payload)
             except RuleViolation as violation:
+                if violation.code.endswith("/not_your_turn") and connection.seat is not None:
+                    resend_team_view(connection.seat)
                 return refuse(event, violation)
             except limits.DATABASE_DOWN as exc:  # nothing was written (the transaction rolled back): try again
                 return refuse(event, busy() if lost_race(exc) else limits.unavailable())
@@ -85,6 +87,16 @@ def handles(event: str, schema: type[BaseModel], sender: str = "player") -> Call
         return fn
 
     return register
+
+
+def resend_team_view(seat: Seat) -> None:
+    """A turn move refused as not the sender's turn: the sender's view was stale (the turn player came back,
+    or another process saw presence a moment later). The team gets a fresh view, so the tablet whose turn it
+    really is shows its controls instead of every tablet waiting for another."""
+    try:
+        publish(seats.presence_changed(get_db(), seat, presence.online_ids()))
+    except Exception:  # noqa: BLE001 - the refusal is the answer; a fresh view is best effort
+        log.warning("team %s: fresh view after a refused turn move not sent", seat.team_id)
 
 
 def _still_signed_in(connection: Connection) -> bool:

@@ -15,6 +15,7 @@ from game.play.rooms import RoomSpec, create_room
 from game.rules.settings import RoomSettings
 from game.store.models import Base, RoomRecord, TeamRecord, VoteRecord
 from tests.live.conftest import DECK, Player, drain
+from tests.conftest import sign_in
 
 PLAYER_EVENTS = ("get_state", "draw_card", "cast_vote", "close_vote", "post_argument", "start_decision", "record_decision")
 HUGE = "x" * 100_000
@@ -42,7 +43,7 @@ def connect(app):
         http = app.test_client()
         if facilitator_id is not None:
             with http.session_transaction() as session:
-                session["facilitator_id"] = facilitator_id
+                sign_in(app, session, facilitator_id)
         sio = socketio.test_client(app, flask_test_client=http, auth={"token": token} if token else None)
         clients.append(sio)
         return Client(sio)

@@ -13,6 +13,7 @@ from game.play.rooms import RoomSpec, create_room
 from game.rules.codes import screen_token
 from game.rules.settings import RoomSettings
 from game.store.models import PlayerRecord, RoomRecord, RoundRecord, TeamRecord, VoteRecord
+from tests.conftest import sign_in
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def facilitator(app, facilitator_id):
     """A signed-in facilitator's dashboard connection."""
     http = app.test_client()
     with http.session_transaction() as session:
-        session["facilitator_id"] = facilitator_id
+        sign_in(app, session, facilitator_id)
     client = socketio.test_client(app, flask_test_client=http)
     yield client
     client.disconnect()
@@ -155,7 +156,7 @@ def test_another_facilitator_cannot_drive_my_room(app, db, join, room_code):
     other = create_facilitator(db, "collega", "nog-een-lang-wachtwoord")
     http = app.test_client()
     with http.session_transaction() as session:
-        session["facilitator_id"] = other
+        sign_in(app, session, other)
     client = socketio.test_client(app, flask_test_client=http)
     anna = join("Anna")
     assert call(client, "advance_team", {"team_id": anna.team_id})["error"]["code"] == "room/not_your_room"

@@ -11,6 +11,7 @@ from game.extensions import socketio
 from game.play import library
 from game.play.accounts import create_facilitator
 from game.store.models import DeckRecord, SubmissionRecord
+from tests.conftest import sign_in
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DILEMMA = {"title": "Stage bij de buren", "text": "Een collega wil drie maanden stage lopen bij een andere gemeente. Wat doet de leidinggevende?",
@@ -22,7 +23,7 @@ def facilitator(app, facilitator_id):
     """The room's facilitator: a dashboard socket and a signed-in browser."""
     http = app.test_client()
     with http.session_transaction() as session:
-        session["facilitator_id"] = facilitator_id
+        sign_in(app, session, facilitator_id)
     sock = socketio.test_client(app, flask_test_client=http)
     yield http, sock
     sock.disconnect()
@@ -218,7 +219,7 @@ def test_a_player_or_another_facilitator_cannot_review(app, db, facilitator_id, 
     other = create_facilitator(db, "collega", "nog-een-lang-wachtwoord")
     colleague = app.test_client()
     with colleague.session_transaction() as session:
-        session["facilitator_id"] = other
+        sign_in(app, session, other)
     assert colleague.get(f"/submissions/{submission_id}").status_code == 404
     assert colleague.get(f"/rooms/{room_code}/submissions").status_code == 404
     reply = colleague.post(f"/submissions/{submission_id}/reject", data={"csrf_token": token(colleague, "/rooms")})

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from game.extensions import socketio
 from game.store.models import PlayerRecord, VoteRecord
 from tests.live.conftest import drain
+from tests.conftest import sign_in
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def facilitator(app, facilitator_id):
     """A signed-in facilitator's dashboard connection."""
     http = app.test_client()
     with http.session_transaction() as session:
-        session["facilitator_id"] = facilitator_id
+        sign_in(app, session, facilitator_id)
     client = socketio.test_client(app, flask_test_client=http)
     yield client
     client.disconnect()
@@ -175,7 +176,11 @@ def test_while_the_turn_players_tablet_is_away_the_next_present_player_takes_the
     try:
         team = bas.call("get_state")["team"]
         assert (team["turn_player_id"], team["turn_stand_in_for"]) == (anna.player_id, None)
+        drain(bas)
         assert bas.call("start_decision", {"round": 1})["error"]["code"] == "decide/not_your_turn"
+        # A tablet refused as not its turn had a stale view: the team gets a fresh one, naming whose turn it is.
+        fresh = [m["team"] for m in bas.received("state") if "team" in m]
+        assert fresh and fresh[-1]["turn_player_id"] == anna.player_id, fresh
         anna_again.disconnect()
         assert bas.call("start_decision", {"round": 1})["ok"]
         reply = bas.call("record_decision", {"round": 1, "position": 1, "rationale": "Samen besloten"})

@@ -16,6 +16,7 @@ from tests.conftest import copy_of_template, make_app
 # Real server processes (test_server.py, test_sigkill.py, test_flood.py, test_venue_joins.py): tests/server's
 # fixtures; each test here passes its own env (SQLite, or PostgreSQL where it says so).
 from tests.server.conftest import sqlite_server_env, start_server  # noqa: F401  (re-exported fixtures)
+from tests.conftest import sign_in
 
 DECK = "mobiliteit-bespreekbaar"
 # `make test` runs the battery with modest numbers; `make soak` (HYPOTHESIS_PROFILE=soak) with thousands.
@@ -119,7 +120,7 @@ def open_connection(world: World, facilitator_id: int | None = None, token: str 
     http = world.app.test_client()
     if facilitator_id is not None:
         with http.session_transaction() as session:
-            session["facilitator_id"] = facilitator_id
+            sign_in(world.app, session, facilitator_id)
     return Conn(socketio.test_client(world.app, flask_test_client=http, auth={"token": token} if token else None), label)
 
 

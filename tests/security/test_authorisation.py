@@ -24,6 +24,7 @@ from game.play import library
 from game.report import sharing
 from game.rules.codes import screen_token
 from tests.security.conftest import fingerprint
+from tests.conftest import sign_in
 
 ANON, FAC_A, FAC_B, SHARE, SCREEN = "anonymous", "facilitator_a", "facilitator_b", "share_holder", "screen_holder"
 LOGIN = "login"  # a redirect to the login page
@@ -96,7 +97,7 @@ def http_client(world, actor: str):
     client = world.app.test_client()
     if actor in (FAC_A, FAC_B):
         with client.session_transaction() as session:
-            session["facilitator_id"] = world.fac_a if actor == FAC_A else world.fac_b
+            sign_in(world.app, session, world.fac_a if actor == FAC_A else world.fac_b)
     return client
 
 

@@ -20,6 +20,7 @@ from game.rules.errors import RuleViolation
 from game.rules.text import clean_text, text_problem
 from tests.conftest import ROOT
 from tests.security.conftest import fingerprint
+from tests.conftest import sign_in
 
 DECK = "mobiliteit-bespreekbaar"
 PASSWORD = "een-lang-wachtwoord"
@@ -94,7 +95,7 @@ def clients(app):
         http = app.test_client()
         if facilitator_id is not None:
             with http.session_transaction() as session:
-                session["facilitator_id"] = facilitator_id
+                sign_in(app, session, facilitator_id)
         client = socketio.test_client(app, flask_test_client=http)
         made.append(client)
         return client

@@ -13,6 +13,7 @@ from game.rules.errors import RuleViolation
 from game.store.models import Base, RoomRecord
 from tests.report.conftest import play_room
 from tests.security.test_authorisation import csrf_token, http_client
+from tests.conftest import sign_in
 
 MARK = "Zeldzaam-merkteken-7Q"
 
@@ -257,7 +258,7 @@ def test_a_plenary_room_with_a_one_player_table_sends_nothing_of_it_over_any_cha
         settings=RoomSettings(pacing="plenary", comfort=True, second_vote=True, team_quorum=1)))
     http = app.test_client()
     with http.session_transaction() as session:
-        session["facilitator_id"] = facilitator_id
+        sign_in(app, session, facilitator_id)
     dashboard = socketio.test_client(app, flask_test_client=http)
     screen = socketio.test_client(app, auth={"screen": screen_token(app.config["SECRET_KEY"], code), "code": code})
     assert dashboard.emit("watch_room", {"code": code}, callback=True)["ok"]
