@@ -111,6 +111,15 @@ def _short(title: str, limit: int = 34) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
+def _alt_counts(group, labels: dict, axis: list) -> str:  # noqa: ANN001
+    """A group's counts for the chart's text alternative; a unanimous group in words, as everywhere."""
+    name = labels["other"] if group.other else group.group
+    if getattr(group, "unanimous", False) and labels.get("unanimous"):
+        top = max(range(len(group.counts)), key=lambda i: group.counts[i])
+        return f"{name}: {labels['unanimous']}: {axis[top]}"
+    return f"{name}: " + ", ".join(str(n) for n in group.counts)
+
+
 SCALE_COLOURS = ("#b5443f", "#e29a8f", "#c9d1d6", "#8bbf9f", "#2e7d5b")     # disagree ... agree
 OPTION_COLOURS = ("#1f4e5f", "#e39b3b", "#7fb3c2", "#9a6fb0", "#5b6b77")
 
@@ -131,7 +140,7 @@ def breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
     axis = choice_axis(card)
     for index, name in enumerate(axis):
         chart.add(name, [100 * g.counts[index] / g.n if g.n else 0 for g in ordered])
-    summary = "; ".join(f"{g.group}: " + ", ".join(str(n) for n in g.counts) for g in groups)
+    summary = "; ".join(_alt_counts(g, labels, choice_axis(card)) for g in groups)
     return _svg(chart, summary)
 
 
@@ -275,7 +284,7 @@ def print_breakdown(card, groups: list, labels: dict, narrow: bool = False) -> M
             x += width
     names = Markup("<br>").join(f"{_short(labels['other'] if g.other else g.group, 20 if narrow else 60)} (n={g.n})"
                                 for g in groups)
-    summary = "; ".join(f"{g.group}: " + ", ".join(str(n) for n in g.counts) for g in groups)
+    summary = "; ".join(_alt_counts(g, labels, choice_axis(card)) for g in groups)
     return Markup('<div class="pc pc-break{narrow}"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
         narrow=" pc-narrow" if narrow else "", names=names,
         img=_lean_svg(bar_width, ROW * len(groups), canvas.body(), summary, "pc-img"),

@@ -217,3 +217,22 @@ def test_a_role_group_tied_between_two_camps_names_both():
     assert choice_text(group(dilemma, [6, 0, 6, 0]), t, scale=False) == "6 van 12 kozen A, 6 kozen C"
     assert choice_text(group(dilemma, [5, 1, 0, 0]), t, scale=False) == "5 van 6 kozen A"
     assert choice_text(group(statement, [5, 0, 5]), t, scale=True) == "5 van 10 oneens, 5 eens"
+
+
+def test_every_option_tied_for_the_most_votes_is_bold_in_the_cards_table(db, facilitator_id):
+    """One tie rule (points.most_counted): a 5-5 card highlights both options, not neither."""
+    import re
+
+    from game.report.aggregate import ReportOptions
+    from game.report.service import render, room_id_for_code, room_report
+    from tests.report.conftest import play_room
+
+    def chooser(number, team, player, choices, rng):  # noqa: ANN001, ANN202
+        return choices[0] if player % 2 == 0 else choices[1]  # 10 players: five A, five B
+
+    code = play_room(db, facilitator_id, teams=1, players=10, cards=1, chooser=chooser)
+    report = room_report(db, room_id_for_code(db, code), ReportOptions(min_group=5))
+    html = render(report, "html").body.decode()
+    table = html[html.index('<table class="data options">'):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r'<tr class="top"><td class="letter">(\w)</td>', table) == ["A", "B"]

@@ -53,6 +53,9 @@ def test_breakdown_segments_fill_the_bar_exactly_and_print_shares_of_8_percent_o
     # White on the dark fills, then ink; the unanimous group gets no "100%" (said in words, the privacy gate's rule).
     assert drawn_text(svg) == "14%" + "29%57%"
     assert "HR (n=7)" in markup and f"{NL['other']} (n=12)" in markup
+    # The text alternative says it in words too: never "12, 0, 0" for a unanimous group, in print or on screen.
+    for chart in (markup, charts.breakdown(card, groups, NL)):
+        assert f"{NL['other']}: {NL['unanimous']}: A" in chart and "12, 0, 0" not in chart and "HR: 1, 2, 4" in chart
     assert charts._widths([1 / 3] * 3, 88.0) == [29.33, 29.34, 29.33]
 
 
