@@ -140,7 +140,7 @@ def breakdown(card, groups: list, labels: dict) -> Markup:  # noqa: ANN001
     axis = choice_axis(card)
     for index, name in enumerate(axis):
         chart.add(name, [100 * g.counts[index] / g.n if g.n else 0 for g in ordered])
-    summary = "; ".join(_alt_counts(g, labels, choice_axis(card)) for g in groups)
+    summary = "; ".join(_alt_counts(g, labels, axis) for g in groups)
     return _svg(chart, summary)
 
 
@@ -284,11 +284,12 @@ def print_breakdown(card, groups: list, labels: dict, narrow: bool = False) -> M
             x += width
     names = Markup("<br>").join(f"{_short(labels['other'] if g.other else g.group, 20 if narrow else 60)} (n={g.n})"
                                 for g in groups)
-    summary = "; ".join(_alt_counts(g, labels, choice_axis(card)) for g in groups)
+    axis = choice_axis(card)
+    summary = "; ".join(_alt_counts(g, labels, axis) for g in groups)
     return Markup('<div class="pc pc-break{narrow}"><p class="pc-labels">{names}</p>{img}{legend}</div>').format(
         narrow=" pc-narrow" if narrow else "", names=names,
         img=_lean_svg(bar_width, ROW * len(groups), canvas.body(), summary, "pc-img"),
-        legend=_legend(choice_axis(card), colours))
+        legend=_legend(axis, colours))
 
 
 def print_overview(cards: list, labels: dict) -> Markup:

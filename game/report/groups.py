@@ -11,7 +11,7 @@ from collections import Counter
 from game.report import model as rm
 from game.report.tally import camp_reading
 from game.rules import privacy
-from game.rules.kinds import KindDefinition
+from game.rules.kinds import LETTERS, SIDES, KindDefinition
 
 
 def card_groups(kind: KindDefinition, choices: list[rm.Choice], breakdown: rm.Breakdown, first: dict, group_of: dict,
@@ -60,17 +60,13 @@ def choice_text(group: rm.GroupLean, t: dict, scale: bool) -> str:
     if not lean.tied:
         return text
     # A tie names every camp level with the leader, as the card's headline does ('6 van 12 kozen A, 6 kozen C').
-    tied = [i for i, n in enumerate(group.camps) if n == lean.top_count and i != _camp_index(group, scale)]
+    values = SIDES if scale else range(1, len(group.camps) + 1)
+    tied = [v for v, n in zip(values, group.camps) if n == lean.top_count and v != lean.top_camp]
     if not tied:
         return text + " " + t["tied_note"]
     if scale:
-        return ", ".join([text] + [t[f"and_side_{i - 1}"].format(count=lean.top_count) for i in tied])
-    return ", ".join([text] + [t["and_chose"].format(count=lean.top_count, choice=chr(ord("A") + i)) for i in tied])
-
-
-def _camp_index(group: rm.GroupLean, scale: bool) -> int:
-    """The leading camp's place in `group.camps`: options 1..n, sides -1/0/1."""
-    return group.lean.top_camp + 1 if scale else group.lean.top_camp - 1
+        return ", ".join([text] + [t[f"and_side_{v}"].format(count=lean.top_count) for v in tied])
+    return ", ".join([text] + [t["and_chose"].format(count=lean.top_count, choice=LETTERS[v - 1]) for v in tied])
 
 
 def lean_text(group: rm.GroupLean, t: dict, scale: bool) -> str:

@@ -90,12 +90,16 @@ class TeamState:
             return None
         return self.player_ids[self.rounds_done % len(self.player_ids)]
 
+    def due_turn_player(self) -> int | None:
+        """Whose turn it is: the next in seat order while drawing, else the round's turn player."""
+        return self.turn_player_id if self.phase is not Phase.DRAW else self.next_turn_player()
+
     def acting_turn_player(self) -> int | None:
         """Who makes the turn player's moves now. While the turn player's tablet is away (asleep, out of
         Wi-Fi, on a server process that died) the next present player in seat order stands in, so the
         team is not held up by one tablet; the turn returns when the turn player is back. With presence
         unknown (a use case called without it) the turn player alone."""
-        turn = self.turn_player_id if self.phase is not Phase.DRAW else self.next_turn_player()
+        turn = self.due_turn_player()
         if self.present_ids is None or turn in self.present_ids:
             return turn
         order = self.player_ids

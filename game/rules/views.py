@@ -122,7 +122,7 @@ def team_view(snap: TeamSnapshot) -> dict:
     present = frozenset(s.player_id for s in snap.seats if s.online)
     # Whose turn: the turn player, or a present player standing in while the turn player is away.
     turn = (dataclasses.replace(state, present_ids=present) if present else state).acting_turn_player()
-    due = state.turn_player_id if state.phase is not Phase.DRAW else state.next_turn_player()
+    due = state.due_turn_player()
     state = dataclasses.replace(state, present_ids=present) if present and card is not None else state
     eligible = state.voters_eligible() if card is not None else frozenset(state.player_ids)
     needed = state.voters_needed() if card is not None else eligible
