@@ -38,11 +38,22 @@ def card_groups(kind: KindDefinition, choices: list[rm.Choice], breakdown: rm.Br
                                   unanimous=g.unanimous,
                                   expected=expected, expected_n=sum(released.counts) if released else 0,
                                   camps=list(kind.camp_counts(g.counts))))
-    same = None
-    if len(leans) >= 2:
-        tops = {(lg.lean.top_camp if lg.lean and not lg.lean.tied else None) for lg in leans}
-        same = len(tops) == 1 and None not in tops
-    return rm.CardGroups(groups=leans, same_lean=same, difference=breakdown.difference, note=breakdown.note)
+    return rm.CardGroups(groups=leans, same_lean=_same_lean(leans, camps), difference=breakdown.difference,
+                         note=breakdown.note)
+
+
+def _same_lean(leans: list[rm.GroupLean], camps: tuple[int, ...]) -> bool | None:
+    """True: every group's largest camp is the same one; False: two groups' largest camps have none in common;
+    None: fewer than two groups, or a group tied between camps one of which another group leans to (two groups
+    split 6-6 over A and B alike lean neither the same way nor different ways)."""
+    if len(leans) < 2 or any(not lg.camps or not sum(lg.camps) for lg in leans):
+        return None
+    tops = [frozenset(v for v, n in zip(camps, lg.camps) if n == max(lg.camps)) for lg in leans]
+    if len(set(tops)) == 1 and len(tops[0]) == 1:
+        return True
+    if any(not (a & b) for i, a in enumerate(tops) for b in tops[i + 1:]):
+        return False
+    return None
 
 
 def choice_text(group: rm.GroupLean, t: dict, scale: bool) -> str:

@@ -151,7 +151,7 @@ class CardGroups:
     """How the role groups see one card: the page an MT reads first."""
 
     groups: list[GroupLean]
-    same_lean: bool | None     # every shown group leans to the same camp (None: fewer than two groups shown)
+    same_lean: bool | None     # every shown group leans to the same camp; False: two share no largest camp (None: undecided, groups._same_lean)
     difference: Difference | None
     note: str | None           # why fewer groups are shown (the privacy gate's note)
 

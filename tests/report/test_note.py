@@ -236,3 +236,20 @@ def test_every_option_tied_for_the_most_votes_is_bold_in_the_cards_table(db, fac
     table = html[html.index('<table class="data options">'):]
     table = table[:table.index("</table>")]
     assert re.findall(r'<tr class="top"><td class="letter">(\w)</td>', table) == ["A", "B"]
+
+
+def test_role_groups_lean_the_same_way_different_ways_or_neither():
+    from game.report.groups import _same_lean
+
+    def lean(*camps: int) -> rm.GroupLean:
+        return rm.GroupLean(group="g", other=False, n=sum(camps), lean=None, unanimous=False, expected=None,
+                            expected_n=0, camps=list(camps))
+
+    options = (1, 2, 3, 4)
+    assert _same_lean([lean(8, 2, 1, 1), lean(5, 1, 0, 0)], options) is True
+    assert _same_lean([lean(8, 2, 1, 1), lean(1, 5, 0, 0)], options) is False
+    # Two groups split 6-6 over A and B alike: neither a shared line nor the MT's conversation.
+    assert _same_lean([lean(6, 6, 0, 0), lean(6, 6, 0, 0)], options) is None
+    assert _same_lean([lean(6, 6, 0, 0), lean(7, 1, 0, 0)], options) is None       # A is one of the tied pair
+    assert _same_lean([lean(6, 6, 0, 0), lean(0, 1, 7, 0)], options) is False      # C is neither
+    assert _same_lean([lean(5, 5, 0, 0)], options) is None                          # one group: nothing to compare
