@@ -200,6 +200,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "note_none_agree": N_("No card ended with strong agreement."),
     "note_none_decide": N_("No card ended divided or polarised."),
     "note_none_moved": N_("On no card did the group as a whole clearly shift between the first vote and the vote after discussion; who changed their vote is on each card's page."),
+    "note_none_agree_below": N_("No other card: where the group came to strong agreement by talking, the card is below, with who moved."),
     "note_none_moved_above": N_("No other card: where talking clearly moved people but the group ended split, the card is above, with what the MT has to decide."),
     "note_more": N_("Other cards, in brief"),
     "note_more_intro": N_("Every other card played, with where the group ended; the card pages have the details."),

@@ -253,3 +253,22 @@ def test_role_groups_lean_the_same_way_different_ways_or_neither():
     assert _same_lean([lean(6, 6, 0, 0), lean(7, 1, 0, 0)], options) is None       # A is one of the tied pair
     assert _same_lean([lean(6, 6, 0, 0), lean(0, 1, 7, 0)], options) is False      # C is neither
     assert _same_lean([lean(5, 5, 0, 0)], options) is None                          # one group: nothing to compare
+
+
+def test_an_empty_agree_list_points_to_cards_that_came_to_agreement_by_talking(db, facilitator_id):
+    """Every card moved into strong agreement: the note must not say 'no card ended with strong agreement'
+    above five cards marked 'sterke overeenstemming' (they are listed under 'moved', each card once)."""
+    from game.report.aggregate import ReportOptions
+    from game.report.service import render, room_id_for_code, room_report
+    from tests.report.conftest import add_second_votes, play_room
+
+    def chooser(number, team, player, choices, rng):  # noqa: ANN001, ANN202
+        return choices[player % 2]  # a 50/50 split between the first two options
+
+    code = play_room(db, facilitator_id, teams=2, players=12, cards=2, chooser=chooser, finish=False)
+    add_second_votes(db, code, lambda choice, choices, r: choices[-1])  # everyone to the last option
+    report = room_report(db, room_id_for_code(db, code), ReportOptions(min_group=5))
+    assert not report.note.agree and report.note.moved and all(e.reading == "strong" for e in report.note.moved)
+    html = render(report, "html").body.decode()
+    agree = html[html.index('data-testid="note-agree"'):html.index('data-testid="note-decide"')]
+    assert "Geen andere kaart" in agree and "Geen kaart eindigde met sterke overeenstemming" not in agree
